@@ -1,0 +1,15 @@
+/**
+ * Injection tokens (symbols) for every pluggable step. Register an implementation under a token
+ * in a tsyringe container to swap it; the pipeline resolves them with explicit @inject(TOKEN).
+ */
+export const TOKENS = {
+  TensorEngine: Symbol.for('speechfold.TensorEngine'),
+  Clusterer: Symbol.for('speechfold.Clusterer'),
+  Merger: Symbol.for('speechfold.Merger'),
+  Pruner: Symbol.for('speechfold.Pruner'),
+  SparsityPolicy: Symbol.for('speechfold.SparsityPolicy'),
+  ModelAdapter: Symbol.for('speechfold.ModelAdapter'),
+  TensorSourceFactory: Symbol.for('speechfold.TensorSourceFactory'),
+  TensorSinkFactory: Symbol.for('speechfold.TensorSinkFactory'),
+  ProgressListener: Symbol.for('speechfold.ProgressListener'),
+} as const;
