@@ -23,6 +23,8 @@ export interface TensorSinkOptions {
   metadata?: Record<string, string>;
   /** Split into shards of at most this many bytes (with an index file) when set. */
   maxShardBytes?: number;
+  /** Paths that must never be written over (the checkpoint being read): refused with PathError. */
+  protectedPaths?: string[];
 }
 
 /** Write access: tensors are added one at a time and written out streaming; nothing is visible until commit. */
