@@ -9,3 +9,7 @@ export * from './tokens';
 export * from './factories';
 export * from './container';
 export * from './random';
+export * from './groups';
+export * from './method';
+export * from './pipeline';
+export { MemorySource, MemorySink, type MemoryTensor } from './testing/memory';

@@ -5,6 +5,7 @@
 export const TOKENS = {
   TensorEngine: Symbol.for('speechfold.TensorEngine'),
   Clusterer: Symbol.for('speechfold.Clusterer'),
+  FeatureExtractor: Symbol.for('speechfold.FeatureExtractor'),
   Merger: Symbol.for('speechfold.Merger'),
   Pruner: Symbol.for('speechfold.Pruner'),
   SparsityPolicy: Symbol.for('speechfold.SparsityPolicy'),

@@ -1,0 +1,209 @@
+import 'reflect-metadata';
+import { createContainer, provide } from './container';
+import { ModelError, OptionError } from './errors';
+import type { FoldGroup } from './groups';
+import type {
+  Clusterer,
+  ClusterOptions,
+  ClusterResult,
+  FeatureExtractor,
+  GroupTensors,
+  Merger,
+  ModelAdapter,
+  ModelDescription,
+  Pruner,
+  SparsityPolicy,
+} from './method';
+import { Pipeline } from './pipeline';
+import type { ProgressEvent } from './progress';
+import { MemorySink, MemorySource, type MemoryTensor } from './testing/memory';
+import { TOKENS } from './tokens';
+import type { Matrix } from './engine';
+
+const H = 4;
+const F = 6;
+
+/** A two-layer FFN-only model: the adapter below knows its names. */
+function toyModel(): { model: ModelDescription; source: MemorySource } {
+  const tensors = new Map<string, MemoryTensor>();
+  let v = 0;
+  const t = (shape: number[]): MemoryTensor => ({
+    dtype: 'F32',
+    shape,
+    data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (v += 1)),
+  });
+  tensors.set('embed.weight', t([10, H]));
+  for (const l of [0, 1]) {
+    tensors.set(`layers.${l}.fc1.weight`, t([F, H]));
+    tensors.set(`layers.${l}.fc1.bias`, t([F]));
+    tensors.set(`layers.${l}.fc2.weight`, t([H, F]));
+    tensors.set(`layers.${l}.fc2.bias`, t([H]));
+  }
+  const source = new MemorySource(tensors);
+  return { model: { config: { model_type: 'toy', layers: 2 }, tensors: source.list() }, source };
+}
+
+class ToyAdapter implements ModelAdapter {
+  readonly id = 'toy';
+  matches(config: Record<string, unknown>): boolean {
+    return config.model_type === 'toy';
+  }
+  validate(): void {}
+  groups(_model: ModelDescription, kinds: readonly string[]): FoldGroup[] {
+    if (!kinds.includes('ffn')) return [];
+    return [0, 1].map((l) => ({
+      name: `layers.${l}.ffn`,
+      kind: 'ffn',
+      stack: 'layers',
+      layer: l,
+      units: F,
+      producers: [
+        { tensor: `layers.${l}.fc1.weight`, axis: 0, start: 0, unitSize: 1 },
+        { tensor: `layers.${l}.fc1.bias`, axis: 0, start: 0, unitSize: 1 },
+      ],
+      consumers: [{ tensor: `layers.${l}.fc2.weight`, axis: 1, start: 0, unitSize: 1 }],
+    }));
+  }
+  rewriteConfig(model: ModelDescription): Record<string, unknown> {
+    return model.config;
+  }
+}
+
+/** A custom clusterer: unit i goes to cluster i mod k, and every call is recorded. */
+class ModuloClusterer implements Clusterer {
+  readonly name = 'modulo';
+  readonly calls: { rows: number; k: number; options: ClusterOptions }[] = [];
+  async cluster(features: Matrix, k: number, options: ClusterOptions): Promise<ClusterResult> {
+    this.calls.push({ rows: features.rows, k, options });
+    const labels = Int32Array.from({ length: features.rows }, (_, i) => i % k);
+    return { labels, centroids: { data: new Float32Array(k * features.cols), rows: k, cols: features.cols }, inertia: 42, iterations: 0 };
+  }
+}
+
+/** Features = fc1 rows (enough for the composition test). */
+class RowFeatures implements FeatureExtractor {
+  features(group: FoldGroup, tensors: GroupTensors): Matrix {
+    const w = tensors.get(group.producers[0].tensor)!;
+    return { data: w.data, rows: w.shape[0], cols: w.shape[1] };
+  }
+}
+
+/** FFN-only merge: fc1 rows and bias by cluster mean, fc2 columns by cluster sum. */
+class FfnMerger implements Merger {
+  readonly name = 'ffn-merge';
+  merge(group: FoldGroup, tensors: GroupTensors, labels: Int32Array, k: number): GroupTensors {
+    const [w1n, b1n] = group.producers.map((p) => p.tensor);
+    const w2n = group.consumers[0].tensor;
+    const w1 = tensors.get(w1n)!;
+    const b1 = tensors.get(b1n)!;
+    const w2 = tensors.get(w2n)!;
+    const count = new Float32Array(k);
+    labels.forEach((c) => (count[c] += 1));
+    const nw1 = new Float32Array(k * H);
+    const nb1 = new Float32Array(k);
+    const nw2 = new Float32Array(H * k);
+    labels.forEach((c, i) => {
+      for (let j = 0; j < H; j++) nw1[c * H + j] += w1.data[i * H + j] / count[c];
+      nb1[c] += b1.data[i] / count[c];
+      for (let r = 0; r < H; r++) nw2[r * k + c] += w2.data[r * F + i];
+    });
+    return new Map([
+      [w1n, { shape: [k, H], data: nw1 }],
+      [b1n, { shape: [k], data: nb1 }],
+      [w2n, { shape: [H, k], data: nw2 }],
+    ]);
+  }
+}
+
+class KeepFirstPruner implements Pruner {
+  readonly name = 'keep-first';
+  readonly structured = true;
+  prune(group: FoldGroup, tensors: GroupTensors, k: number): GroupTensors {
+    const labels = Int32Array.from({ length: group.units }, (_, i) => Math.min(i, k - 1));
+    return new FfnMerger().merge(group, tensors, labels, k);
+  }
+}
+
+class UniformPolicy implements SparsityPolicy {
+  readonly name = 'uniform-test';
+  readonly needsCost = false;
+  async allocate(groups: { group: FoldGroup }[], sparsity: number) {
+    return groups.map(({ group }) => ({ group: group.name, n: group.units, k: Math.round((1 - sparsity) * group.units) }));
+  }
+}
+
+function assemble(clusterer: Clusterer = new ModuloClusterer()) {
+  const events: ProgressEvent[] = [];
+  const c = createContainer();
+  c.register(TOKENS.ModelAdapter, { useClass: ToyAdapter });
+  provide<Clusterer>(c, TOKENS.Clusterer, clusterer);
+  c.register(TOKENS.FeatureExtractor, { useClass: RowFeatures });
+  c.register(TOKENS.Merger, { useClass: FfnMerger });
+  c.register(TOKENS.Pruner, { useClass: KeepFirstPruner });
+  c.register(TOKENS.SparsityPolicy, { useClass: UniformPolicy });
+  provide(c, TOKENS.ProgressListener, (e: ProgressEvent) => void events.push(e));
+  return { pipeline: c.resolve(Pipeline), events };
+}
+
+describe('Pipeline', () => {
+  it('composes a custom Clusterer from the container and folds every group with it', async () => {
+    const clusterer = new ModuloClusterer();
+    const { pipeline, events } = assemble(clusterer);
+    const { model, source } = toyModel();
+    const sink = new MemorySink();
+    const result = await pipeline.run(model, source, sink, { method: 'fold', sparsity: 0.5, kinds: ['ffn'], seed: 7 });
+    await sink.commit();
+
+    expect(clusterer.calls.map((c) => [c.rows, c.k, c.options.seed, c.options.group])).toEqual([
+      [F, 3, 7, 'layers.0.ffn'],
+      [F, 3, 7, 'layers.1.ffn'],
+    ]);
+    const w1 = sink.committed.get('layers.0.fc1.weight')!;
+    const orig = await source.readFloat32('layers.0.fc1.weight');
+    expect(w1.shape).toEqual([3, H]);
+    // cluster 0 = units {0, 3}: its row is their mean
+    for (let j = 0; j < H; j++) expect(w1.data[j]).toBeCloseTo((orig[j] + orig[3 * H + j]) / 2, 5);
+    expect(sink.committed.get('layers.1.fc2.weight')!.shape).toEqual([H, 3]);
+    expect(sink.committed.get('embed.weight')!.data).toEqual(await source.readFloat32('embed.weight'));
+    expect(sink.committed.get('layers.0.fc2.bias')!.shape).toEqual([H]);
+
+    const perUnit = H + 1 + H;
+    expect(result.parameters.targetedBefore - result.parameters.targetedAfter).toBe(2 * 3 * perUnit);
+    expect(result.parameters.before - result.parameters.after).toBe(2 * 3 * perUnit);
+    expect(result.sparsity.targeted).toBeCloseTo(0.5, 10);
+    expect(result.groups.map((g) => [g.name, g.n, g.k, g.inertia])).toEqual([
+      ['layers.0.ffn', F, 3, 42],
+      ['layers.1.ffn', F, 3, 42],
+    ]);
+    expect(result.kept.get('layers.1.ffn')).toBe(3);
+    expect(events.filter((e) => e.type === 'step')).toHaveLength(2);
+  });
+
+  it('runs the registered Pruner for method prune', async () => {
+    const clusterer = new ModuloClusterer();
+    const { pipeline } = assemble(clusterer);
+    const { model, source } = toyModel();
+    const sink = new MemorySink();
+    const result = await pipeline.run(model, source, sink, { method: 'prune', sparsity: 0.5, kinds: ['ffn'], seed: 0 });
+    expect(clusterer.calls).toHaveLength(0);
+    expect(result.groups.every((g) => g.inertia === null && g.k === 3)).toBe(true);
+    expect(result.shapesKept).toBe(false);
+  });
+
+  it('refuses an unknown model type, listing the supported ones', async () => {
+    const { pipeline } = assemble();
+    const { source } = toyModel();
+    const model = { config: { model_type: 'bert' }, tensors: source.list() };
+    await expect(pipeline.run(model, source, new MemorySink(), { method: 'fold', sparsity: 0.5, kinds: ['ffn'], seed: 0 }))
+      .rejects.toThrow(new ModelError({ file: 'config.json' }, "unknown model type 'bert'; supported: toy"));
+  });
+
+  it('refuses a sparsity outside [0, 1)', async () => {
+    const { pipeline } = assemble();
+    const { model, source } = toyModel();
+    for (const sparsity of [-0.1, 1, Number.NaN]) {
+      await expect(pipeline.run(model, source, new MemorySink(), { method: 'fold', sparsity, kinds: ['ffn'], seed: 0 }))
+        .rejects.toBeInstanceOf(OptionError);
+    }
+  });
+});

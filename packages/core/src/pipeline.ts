@@ -1,0 +1,227 @@
+import { inject, injectable, injectAll } from 'tsyringe';
+import { MethodError, ModelError, OptionError } from './errors';
+import { parametersPerUnit, type FoldGroup } from './groups';
+import type { TensorSink, TensorSource } from './io';
+import type {
+  Allocation,
+  Clusterer,
+  FeatureExtractor,
+  GroupBudgetInput,
+  GroupTensors,
+  Merger,
+  ModelAdapter,
+  ModelDescription,
+  PolicyBounds,
+  Pruner,
+  SparsityPolicy,
+} from './method';
+import type { ProgressListener } from './progress';
+import { numel, type TensorInfo } from './tensor';
+import { TOKENS } from './tokens';
+
+/** What to do to the model. */
+export interface CompressOptions {
+  /** 'fold': cluster + merge (the method); 'prune': the registered Pruner (the baseline). */
+  method: 'fold' | 'prune';
+  /** Global target sparsity of the targeted parameters, in [0, 1). */
+  sparsity: number;
+  /** Group kinds to compress, e.g. ['ffn'] or ['ffn', 'heads']. */
+  kinds: readonly string[];
+  seed: number;
+  nInit?: number;
+  maxIter?: number;
+  tol?: number;
+  /** Fold-AR variance repair in the merge. */
+  repair?: boolean;
+  bounds?: PolicyBounds;
+}
+
+/** What happened to one group. */
+export interface GroupReport {
+  name: string;
+  kind: string;
+  stack: string;
+  layer: number;
+  n: number;
+  k: number;
+  /** k-means inertia (fold) or null (prune). */
+  inertia: number | null;
+  seconds: number;
+}
+
+/** The outcome of one run: per-group facts and parameter counts. */
+export interface CompressionResult {
+  adapter: string;
+  groups: GroupReport[];
+  allocations: Allocation[];
+  parameters: { before: number; after: number; targetedBefore: number; targetedAfter: number };
+  sparsity: { targeted: number; overall: number };
+  /** Units kept per group name (what the adapter's config rewrite needs). */
+  kept: Map<string, number>;
+  /** True when the result has the original shapes (unstructured pruning). */
+  shapesKept: boolean;
+}
+
+/**
+ * The compression pipeline: adapter -> groups -> policy -> clusterer -> merger (or pruner) -> sink.
+ * Every step is resolved from the container by its token, so any of them can be swapped in code.
+ * Memory holds one group's tensors (fp32) at a time; other tensors are copied as stored bytes.
+ */
+@injectable()
+export class Pipeline {
+  constructor(
+    @injectAll(TOKENS.ModelAdapter) private readonly adapters: ModelAdapter[],
+    @inject(TOKENS.SparsityPolicy) private readonly policy: SparsityPolicy,
+    @inject(TOKENS.Clusterer) private readonly clusterer: Clusterer,
+    @inject(TOKENS.FeatureExtractor) private readonly extractor: FeatureExtractor,
+    @inject(TOKENS.Merger) private readonly merger: Merger,
+    @inject(TOKENS.Pruner) private readonly pruner: Pruner,
+    @inject(TOKENS.ProgressListener) private readonly progress: ProgressListener,
+  ) {}
+
+  /** The adapter that handles a config, or a ModelError listing the supported model types. */
+  adapterFor(config: Record<string, unknown>): ModelAdapter {
+    const adapter = this.adapters.find((a) => a.matches(config));
+    if (!adapter) {
+      const supported = this.adapters.map((a) => a.id).join(', ') || 'none registered';
+      throw new ModelError(
+        { file: 'config.json' },
+        `unknown model type '${String(config.model_type)}'; supported: ${supported}`,
+      );
+    }
+    return adapter;
+  }
+
+  /** Compresses `source` into `sink` (the caller commits or aborts the sink). */
+  async run(model: ModelDescription, source: TensorSource, sink: TensorSink, options: CompressOptions): Promise<CompressionResult> {
+    checkOptions(options);
+    const adapter = this.adapterFor(model.config);
+    adapter.validate(model);
+    const groups = adapter.groups(model, options.kinds);
+    const owner = ownership(groups);
+    const shapeOf = (name: string): readonly number[] => source.info(name).shape;
+
+    this.progress({ type: 'stage', stage: 'allocate', total: groups.length });
+    const inputs: GroupBudgetInput[] = groups.map((group) => ({
+      group,
+      parametersPerUnit: parametersPerUnit(group, shapeOf),
+      cost: this.policy.needsCost ? (k: number) => this.foldingCost(group, source, k, options) : undefined,
+    }));
+    const allocations = await this.policy.allocate(inputs, options.sparsity, options.bounds);
+    const kOf = new Map(allocations.map((a) => [a.group, a.k]));
+
+    this.progress({ type: 'stage', stage: 'copy' });
+    const before = source.list().reduce((s, t) => s + numel(t.shape), 0);
+    let after = 0;
+    for (const info of source.list()) {
+      if (owner.has(info.name)) continue;
+      await sink.addBytes(info.name, info.dtype, [...info.shape], await source.readBytes(info.name));
+      after += numel(info.shape);
+    }
+
+    this.progress({ type: 'stage', stage: options.method, total: groups.length });
+    const reports: GroupReport[] = [];
+    let targetedBefore = 0;
+    let targetedAfter = 0;
+    for (const [index, group] of groups.entries()) {
+      const k = kOf.get(group.name);
+      if (k === undefined) throw new MethodError({ group: group.name }, `the ${this.policy.name} policy allocated no K`);
+      const started = Date.now();
+      const tensors = await readGroup(group, source);
+      let result: GroupTensors;
+      let inertia: number | null = null;
+      if (options.method === 'fold') {
+        const clustering = await this.clusterer.cluster(this.extractor.features(group, tensors), k, {
+          seed: options.seed,
+          nInit: options.nInit,
+          maxIter: options.maxIter,
+          tol: options.tol,
+          group: group.name,
+        });
+        inertia = clustering.inertia;
+        result = this.merger.merge(group, tensors, clustering.labels, k, { repair: options.repair });
+      } else {
+        result = this.pruner.prune(group, tensors, k);
+      }
+      for (const [name, tensor] of result) {
+        const info = source.info(name);
+        await sink.addFloat32(name, info.dtype, tensor.shape, tensor.data);
+        targetedBefore += numel(info.shape);
+        targetedAfter += numel(tensor.shape);
+      }
+      reports.push({
+        name: group.name,
+        kind: group.kind,
+        stack: group.stack,
+        layer: group.layer,
+        n: group.units,
+        k,
+        inertia,
+        seconds: (Date.now() - started) / 1000,
+      });
+      this.progress({ type: 'step', stage: options.method, done: index + 1, total: groups.length, item: group.name });
+    }
+    after += targetedAfter;
+
+    const shapesKept = options.method === 'prune' && !this.pruner.structured;
+    return {
+      adapter: adapter.id,
+      groups: reports,
+      allocations,
+      parameters: { before, after, targetedBefore, targetedAfter },
+      sparsity: {
+        targeted: targetedBefore === 0 ? 0 : 1 - targetedAfter / targetedBefore,
+        overall: before === 0 ? 0 : 1 - after / before,
+      },
+      kept: new Map(reports.map((r) => [r.name, shapesKept ? r.n : r.k])),
+      shapesKept,
+    };
+  }
+
+  /** Normalised distortion of folding a group to k units: inertia / total feature energy. */
+  private async foldingCost(group: FoldGroup, source: TensorSource, k: number, options: CompressOptions): Promise<number> {
+    const features = this.extractor.features(group, await readGroup(group, source));
+    let energy = 0;
+    for (const v of features.data) energy += v * v;
+    if (energy === 0) return 0;
+    const { inertia } = await this.clusterer.cluster(features, k, { seed: options.seed, nInit: 1, group: group.name });
+    return inertia / energy;
+  }
+}
+
+/** Reads every tensor a group touches as fp32. */
+async function readGroup(group: FoldGroup, source: TensorSource): Promise<GroupTensors> {
+  const tensors: GroupTensors = new Map();
+  for (const slice of [...group.producers, ...group.consumers]) {
+    if (tensors.has(slice.tensor)) continue;
+    const info: TensorInfo = source.info(slice.tensor);
+    tensors.set(slice.tensor, { shape: [...info.shape], data: await source.readFloat32(slice.tensor) });
+  }
+  return tensors;
+}
+
+/** Maps each tensor to the one group that owns it; a tensor in two groups is refused. */
+function ownership(groups: FoldGroup[]): Map<string, string> {
+  const owner = new Map<string, string>();
+  for (const group of groups) {
+    for (const slice of [...group.producers, ...group.consumers]) {
+      const other = owner.get(slice.tensor);
+      if (other !== undefined && other !== group.name) {
+        throw new MethodError(
+          { group: group.name, tensor: slice.tensor },
+          `tensor is also in group '${other}': groups of one run must not share tensors (e.g. heads with qk)`,
+        );
+      }
+      owner.set(slice.tensor, group.name);
+    }
+  }
+  return owner;
+}
+
+function checkOptions(options: CompressOptions): void {
+  if (!(options.sparsity >= 0 && options.sparsity < 1)) {
+    throw new OptionError('--sparsity', `expected a number in [0, 1), got ${options.sparsity}`);
+  }
+  if (options.kinds.length === 0) throw new OptionError('--groups', 'expected at least one group kind');
+  if (!Number.isSafeInteger(options.seed)) throw new OptionError('--seed', `expected an integer, got ${options.seed}`);
+}
