@@ -4,7 +4,8 @@
 const path = require('path');
 
 module.exports = {
-  testEnvironment: 'node',
+  // Native addons (onnxruntime-node, tfjs-node) return host-realm typed arrays: see jest.environment.js.
+  testEnvironment: path.join(__dirname, 'jest.environment.js'),
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

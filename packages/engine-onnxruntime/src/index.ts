@@ -1,1 +1,2 @@
-export {};
+export { createOnnxruntimeEngine } from './onnxruntime-engine';
+export type { OnnxruntimeEngineOptions } from './onnxruntime-engine';

@@ -1,1 +1,2 @@
-export {};
+export { createTfjsEngine } from './tfjs-engine';
+export type { TfjsEngineOptions, TfjsBackendChoice } from './tfjs-engine';

@@ -1,0 +1,239 @@
+/**
+ * Conformance checks every TensorEngine must pass, against plain float64 JS references.
+ * Kept identical in engine-onnxruntime and engine-tfjs (a test helper, excluded from the build);
+ * if a third engine appears it belongs in a shared testing package.
+ */
+import { Matrix, MethodError, NearestResult, Random, TensorEngine } from '@speechfold/core';
+
+/** Options a conformance run may pass to the engine factory. */
+export interface ConformanceOptions {
+  maxBlockBytes?: number;
+}
+
+/** Creates the engine under test. */
+export type EngineFactory = (options?: ConformanceOptions) => Promise<TensorEngine>;
+
+/** A rows x cols matrix of uniform values in [-scale, scale) plus offset. */
+export function randomMatrix(random: Random, rows: number, cols: number, scale = 1, offset = 0): Matrix {
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = offset + scale * (2 * random.next() - 1);
+  return { data, rows, cols };
+}
+
+/** Element (i, j) of op(M). */
+function at(m: Matrix, i: number, j: number, transpose: boolean): number {
+  return transpose ? m.data[j * m.cols + i] : m.data[i * m.cols + j];
+}
+
+/** op(A) x op(B) in float64. */
+export function referenceMatmul(a: Matrix, b: Matrix, transposeA: boolean, transposeB: boolean): Float64Array {
+  const rows = transposeA ? a.cols : a.rows;
+  const inner = transposeA ? a.rows : a.cols;
+  const cols = transposeB ? b.rows : b.cols;
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      let sum = 0;
+      for (let p = 0; p < inner; p++) sum += at(a, i, p, transposeA) * at(b, p, j, transposeB);
+      out[i * cols + j] = sum;
+    }
+  }
+  return out;
+}
+
+/** Squared distances in float64, by direct differences (no cancellation). */
+export function referenceDistances(x: Matrix, c: Matrix): Float64Array {
+  const out = new Float64Array(x.rows * c.rows);
+  for (let i = 0; i < x.rows; i++) {
+    for (let j = 0; j < c.rows; j++) {
+      let sum = 0;
+      for (let p = 0; p < x.cols; p++) {
+        const diff = x.data[i * x.cols + p] - c.data[j * c.cols + p];
+        sum += diff * diff;
+      }
+      out[i * c.rows + j] = sum;
+    }
+  }
+  return out;
+}
+
+/** Largest |a - b| over paired elements. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+/** Largest |a|. */
+function maxAbs(a: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]));
+  return worst;
+}
+
+/** Asserts `result` is the nearest-row answer for X and C, within fp32 rounding of the reference. */
+export function expectNearest(result: NearestResult, x: Matrix, c: Matrix): void {
+  const reference = referenceDistances(x, c);
+  const tolerance = 1e-5 * Math.max(1, maxAbs(reference));
+  expect(result.index).toBeInstanceOf(Int32Array);
+  expect(result.distance).toBeInstanceOf(Float32Array);
+  expect(result.index.length).toBe(x.rows);
+  for (let i = 0; i < x.rows; i++) {
+    const row = reference.subarray(i * c.rows, (i + 1) * c.rows);
+    const best = Math.min(...row);
+    const chosen = result.index[i];
+    expect(chosen).toBeGreaterThanOrEqual(0);
+    expect(chosen).toBeLessThan(c.rows);
+    // The chosen row must be (within rounding) as near as the best; where the best is clear of the
+    // runner-up by more than rounding, it must be exactly the reference's choice.
+    expect(row[chosen] - best).toBeLessThanOrEqual(tolerance);
+    const clear = row.every((d, j) => j === row.indexOf(best) || d - best > tolerance);
+    if (clear) expect(chosen).toBe(row.indexOf(best));
+    expect(Math.abs(result.distance[i] - best)).toBeLessThanOrEqual(tolerance);
+    expect(result.distance[i]).toBeGreaterThanOrEqual(0);
+  }
+}
+
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [7, 13, 5],
+  [65, 33, 17],
+  [3, 1, 64],
+];
+
+/** Defines the conformance suite for one engine. */
+export function describeConformance(label: string, create: EngineFactory): void {
+  describe(`${label} conformance`, () => {
+    let engine: TensorEngine;
+    beforeAll(async () => {
+      engine = await create();
+    });
+    afterAll(async () => {
+      await engine?.dispose();
+    });
+
+    for (const [m, k, n] of SHAPES) {
+      for (const transposeA of [false, true]) {
+        for (const transposeB of [false, true]) {
+          it(`matmul ${m}x${k} @ ${k}x${n}, transposeA=${transposeA}, transposeB=${transposeB}`, async () => {
+            const random = new Random(m * 1000 + k * 10 + n);
+            const a = transposeA ? randomMatrix(random, k, m) : randomMatrix(random, m, k);
+            const b = transposeB ? randomMatrix(random, n, k) : randomMatrix(random, k, n);
+            const aCopy = a.data.slice();
+            const bCopy = b.data.slice();
+            const result = await engine.matmul(a, b, { transposeA, transposeB });
+            const reference = referenceMatmul(a, b, transposeA, transposeB);
+            expect(result.rows).toBe(m);
+            expect(result.cols).toBe(n);
+            expect(result.data).toBeInstanceOf(Float32Array);
+            expect(maxAbsDiff(result.data, reference)).toBeLessThanOrEqual(1e-5 * Math.max(1, maxAbs(reference)));
+            // Kernels are pure: inputs come back untouched.
+            expect(a.data).toEqual(aCopy);
+            expect(b.data).toEqual(bCopy);
+          });
+        }
+      }
+    }
+
+    it('matmul rejects mismatched inner dims', async () => {
+      const random = new Random(1);
+      await expect(engine.matmul(randomMatrix(random, 2, 3), randomMatrix(random, 4, 2))).rejects.toBeInstanceOf(MethodError);
+      await expect(
+        engine.matmul(randomMatrix(random, 2, 3), randomMatrix(random, 2, 3), { transposeB: false }),
+      ).rejects.toThrow(/inner dims 3 and 2 differ/);
+    });
+
+    it('matmul with an empty inner dim gives zeros', async () => {
+      const result = await engine.matmul({ data: new Float32Array(0), rows: 2, cols: 0 }, { data: new Float32Array(0), rows: 0, cols: 3 });
+      expect(result).toEqual({ data: new Float32Array(6), rows: 2, cols: 3 });
+    });
+
+    it('squaredDistances matches the reference and is never negative', async () => {
+      const random = new Random(2);
+      const x = randomMatrix(random, 65, 33);
+      const c = randomMatrix(random, 17, 33);
+      const result = await engine.squaredDistances(x, c);
+      const reference = referenceDistances(x, c);
+      expect([result.rows, result.cols]).toEqual([65, 17]);
+      expect(maxAbsDiff(result.data, reference)).toBeLessThanOrEqual(1e-5 * maxAbs(reference));
+      expect(Math.min(...result.data)).toBeGreaterThanOrEqual(0);
+    });
+
+    it('clamps the cancellation error at 0 for points jittered around centroids far from the origin', async () => {
+      // With |x|^2 ~ 6e7, fp32 rounding of |x|^2 + |c|^2 - 2x.c is ~10 in absolute terms, far above
+      // the true distances (~1e-4) of points jittered around the centroids: about half come out < 0.
+      const random = new Random(3);
+      const c = randomMatrix(random, 32, 64, 1, 1000);
+      const x = randomMatrix(random, 96, 64, 1e-3);
+      for (let i = 0; i < x.data.length; i++) x.data[i] += c.data[i % c.data.length];
+      const distances = await engine.squaredDistances(x, c);
+      expect(Math.min(...distances.data)).toBeGreaterThanOrEqual(0);
+      const nearest = await engine.nearest(x, c);
+      expect(Math.min(...nearest.distance)).toBeGreaterThanOrEqual(0);
+    });
+
+    it('rowSquaredNorms matches the reference', async () => {
+      const random = new Random(4);
+      const x = randomMatrix(random, 65, 33, 3);
+      const result = await engine.rowSquaredNorms(x);
+      const reference = referenceDistances(x, { data: new Float32Array(33), rows: 1, cols: 33 });
+      expect(result).toBeInstanceOf(Float32Array);
+      expect(maxAbsDiff(result, reference)).toBeLessThanOrEqual(1e-5 * maxAbs(reference));
+    });
+
+    it('nearest matches brute force', async () => {
+      const random = new Random(5);
+      const x = randomMatrix(random, 200, 33);
+      const c = randomMatrix(random, 37, 33);
+      expectNearest(await engine.nearest(x, c), x, c);
+    });
+
+    it('nearest breaks exact ties by the lowest index', async () => {
+      const random = new Random(6);
+      const distinct = randomMatrix(random, 3, 33);
+      const row = (i: number): Float32Array => distinct.data.subarray(i * 33, (i + 1) * 33);
+      // C = [r0, r1, r2, r1, r0, r2, r1]: every row has a copy at a higher index.
+      const order = [0, 1, 2, 1, 0, 2, 1];
+      const c = { data: new Float32Array(order.length * 33), rows: order.length, cols: 33 };
+      order.forEach((source, i) => c.data.set(row(source), i * 33));
+      // Points exactly on r1, r2, r0, and points equidistant from everything (C all equal rows).
+      const x = { data: new Float32Array(3 * 33), rows: 3, cols: 33 };
+      [1, 2, 0].forEach((source, i) => x.data.set(row(source), i * 33));
+      const result = await engine.nearest(x, c);
+      expect(Array.from(result.index)).toEqual([1, 2, 0]);
+      const same = { data: new Float32Array(5 * 33), rows: 5, cols: 33 };
+      for (let i = 0; i < 5; i++) same.data.set(row(2), i * 33);
+      const anywhere = randomMatrix(random, 9, 33);
+      expect(Array.from((await engine.nearest(anywhere, same)).index)).toEqual(new Array(9).fill(0));
+    });
+
+    it('nearest in small chunks gives the same answer as in one block', async () => {
+      const random = new Random(7);
+      const x = randomMatrix(random, 50, 20);
+      const c = randomMatrix(random, 11, 20);
+      const whole = await engine.nearest(x, c);
+      // 3 rows x 11 centroids x 4 bytes per chunk: 17 chunks, the last one of 2 rows.
+      const chunked = await create({ maxBlockBytes: 3 * 11 * 4 });
+      try {
+        const pieces = await chunked.nearest(x, c);
+        expectNearest(pieces, x, c);
+        expect(pieces.index).toEqual(whole.index);
+        expect(maxAbsDiff(pieces.distance, whole.distance)).toBeLessThanOrEqual(1e-5 * Math.max(1, maxAbs(whole.distance)));
+      } finally {
+        await chunked.dispose();
+      }
+    });
+
+    it('nearest handles empty X and rejects empty C or mismatched columns', async () => {
+      const random = new Random(8);
+      const empty = await engine.nearest({ data: new Float32Array(0), rows: 0, cols: 4 }, randomMatrix(random, 3, 4));
+      expect(empty.index.length).toBe(0);
+      await expect(engine.nearest(randomMatrix(random, 2, 4), { data: new Float32Array(0), rows: 0, cols: 4 })).rejects.toBeInstanceOf(
+        MethodError,
+      );
+      await expect(engine.nearest(randomMatrix(random, 2, 4), randomMatrix(random, 2, 5))).rejects.toThrow(/different column counts/);
+      await expect(engine.rowSquaredNorms({ data: new Float32Array(5), rows: 2, cols: 3 })).rejects.toThrow(/claims 2x3 but holds 5/);
+    });
+  });
+}

@@ -1,0 +1,166 @@
+/**
+ * TensorEngine on onnxruntime-node. Each kernel is a tiny ONNX graph (see graphs.ts) run on the CPU
+ * execution provider, whose GEMM reaches most of a BLAS library's speed here (docs: ENGINES.md).
+ * Every session.run costs ~10 ms, so this engine suits big blocks of work, not many small calls.
+ */
+import { availableParallelism } from 'os';
+import {
+  EngineError,
+  Matrix,
+  MatmulOptions,
+  MethodError,
+  NearestResult,
+  OptionError,
+  TensorEngine,
+} from '@speechfold/core';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { buildGraph, GraphKind, matmulKind } from './graphs';
+import { messageOf, requireOnnxruntime, OrtModule } from './load-onnxruntime';
+import { encodeModel } from './onnx-proto';
+import { checkMatrix, checkSameCols, matmulShape, rowsPerChunk } from './shapes';
+
+/** Options of createOnnxruntimeEngine. */
+export interface OnnxruntimeEngineOptions {
+  /** Threads one operator may use (onnxruntime's intraOpNumThreads); default: os.availableParallelism(). */
+  threads?: number;
+  /** Cap in bytes on the n x k distance block one `nearest` run materialises; default 256 MiB. */
+  maxBlockBytes?: number;
+}
+
+const ENGINE_NAME = 'onnxruntime';
+/** Default cap on the n x k distance block of one `nearest` run: 256 MiB (a few same-size temporaries come on top). */
+const DEFAULT_MAX_BLOCK_BYTES = 256 * 1024 * 1024;
+
+/** A float32 output's data (the graphs fix every output's element type). */
+function floatData(tensor: Tensor): Float32Array {
+  return tensor.data as Float32Array;
+}
+
+class OnnxruntimeEngine implements TensorEngine {
+  readonly name = ENGINE_NAME;
+  // One session per graph kind, created on first use and kept: creating one costs ~100 ms.
+  private readonly sessions = new Map<GraphKind, Promise<InferenceSession>>();
+  private disposed = false;
+
+  constructor(
+    private readonly ort: OrtModule,
+    private readonly threads: number,
+    private readonly maxBlockBytes: number,
+  ) {}
+
+  private session(kind: GraphKind): Promise<InferenceSession> {
+    let session = this.sessions.get(kind);
+    if (session === undefined) {
+      session = this.ort.InferenceSession.create(encodeModel(buildGraph(kind)), {
+        intraOpNumThreads: this.threads,
+        // The graphs are chains, so there is nothing for inter-op parallelism to overlap.
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+        // Errors only: libraries here never print, and real failures reach the caller as exceptions.
+        logSeverityLevel: 3,
+      });
+      this.sessions.set(kind, session);
+      // A failed creation is not cached, so a later call may try again.
+      session.catch(() => this.sessions.delete(kind));
+    }
+    return session;
+  }
+
+  /** Runs one graph on float32 matrices; native failures become EngineError. */
+  private async run(kind: GraphKind, feeds: Record<string, Matrix>): Promise<InferenceSession.OnnxValueMapType> {
+    if (this.disposed) throw new EngineError(this.name, 'used after dispose()');
+    const tensors: Record<string, Tensor> = {};
+    for (const [name, m] of Object.entries(feeds)) tensors[name] = new this.ort.Tensor('float32', m.data, [m.rows, m.cols]);
+    try {
+      const session = await this.session(kind);
+      return await session.run(tensors);
+    } catch (error) {
+      throw new EngineError(this.name, `graph '${kind}' failed: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  async matmul(a: Matrix, b: Matrix, options: MatmulOptions = {}): Promise<Matrix> {
+    const { rows, inner, cols } = matmulShape(a, b, options);
+    // Empty operands never reach onnxruntime: an empty sum is 0, and zero-size dims are its edge case.
+    if (rows * cols === 0 || inner === 0) return { data: new Float32Array(rows * cols), rows, cols };
+    const kind = matmulKind(options.transposeA === true, options.transposeB === true);
+    const out = await this.run(kind, { A: a, B: b });
+    return { data: floatData(out.Y as Tensor), rows, cols };
+  }
+
+  async squaredDistances(x: Matrix, c: Matrix): Promise<Matrix> {
+    checkSameCols('squaredDistances', x, c);
+    if (x.rows * c.rows === 0 || x.cols === 0) return { data: new Float32Array(x.rows * c.rows), rows: x.rows, cols: c.rows };
+    const out = await this.run('squared-distances', { X: x, C: c });
+    return { data: floatData(out.D as Tensor), rows: x.rows, cols: c.rows };
+  }
+
+  async nearest(x: Matrix, c: Matrix): Promise<NearestResult> {
+    checkSameCols('nearest', x, c);
+    if (c.rows === 0) throw new MethodError({}, `nearest: C has no rows (X is ${x.rows}x${x.cols})`);
+    const index = new Int32Array(x.rows);
+    const distance = new Float32Array(x.rows);
+    // Zero columns: every centroid is at distance 0, so the lowest index, 0, wins everywhere.
+    if (x.rows === 0 || x.cols === 0) return { index, distance };
+    // Chunk rows of X so the n x k block (and the temporaries beside it) stays bounded.
+    const step = rowsPerChunk(c.rows, this.maxBlockBytes);
+    for (let start = 0; start < x.rows; start += step) {
+      const end = Math.min(x.rows, start + step);
+      const chunk = { data: x.data.subarray(start * x.cols, end * x.cols), rows: end - start, cols: x.cols };
+      const out = await this.run('nearest', { X: chunk, C: c });
+      index.set((out.index as Tensor).data as Int32Array, start);
+      distance.set((out.distance as Tensor).data as Float32Array, start);
+    }
+    return { index, distance };
+  }
+
+  async rowSquaredNorms(x: Matrix): Promise<Float32Array> {
+    checkMatrix('rowSquaredNorms', 'X', x);
+    if (x.rows === 0 || x.cols === 0) return new Float32Array(x.rows);
+    const out = await this.run('row-squared-norms', { X: x });
+    return floatData(out.Y as Tensor);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    for (const pending of sessions) {
+      // A session that failed to build has nothing to release.
+      const session = await pending.catch(() => undefined);
+      await session?.release();
+    }
+  }
+}
+
+/** Checks an optional positive integer option. */
+function positiveInteger(option: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new OptionError(option, `expected a positive integer, got ${value}`);
+  return value;
+}
+
+/**
+ * Creates the onnxruntime engine; throws EngineError if onnxruntime-node cannot be loaded or cannot run
+ * a graph here (it runs one tiny graph first, so a broken native library fails now, not mid-job).
+ */
+export async function createOnnxruntimeEngine(options: OnnxruntimeEngineOptions = {}): Promise<TensorEngine> {
+  const threads = positiveInteger('threads', options.threads, availableParallelism());
+  const maxBlockBytes = positiveInteger('maxBlockBytes', options.maxBlockBytes, DEFAULT_MAX_BLOCK_BYTES);
+  const ort = requireOnnxruntime();
+  const engine = new OnnxruntimeEngine(ort, threads, maxBlockBytes);
+  let probe: Float32Array;
+  try {
+    probe = await engine.rowSquaredNorms({ data: Float32Array.of(3), rows: 1, cols: 1 });
+  } catch (error) {
+    await engine.dispose();
+    throw new EngineError(ENGINE_NAME, `onnxruntime-node loaded but cannot run a graph: ${messageOf(error)}`, { cause: error });
+  }
+  if (probe[0] !== 9) {
+    await engine.dispose();
+    throw new EngineError(ENGINE_NAME, `onnxruntime-node gave a wrong probe result (${probe[0]} instead of 9)`);
+  }
+  return engine;
+}
