@@ -1,0 +1,63 @@
+/**
+ * The HuBERT config.json as Hugging Face transformers reads it for HubertForCTC. Field names are
+ * HF's (snake_case) because this object is written to and read from config.json unchanged.
+ */
+
+/** How the convolutional feature encoder normalises: GroupNorm on layer 0 only, or LayerNorm on every layer. */
+export type FeatExtractNorm = 'group' | 'layer';
+
+/** config.json of a HubertForCTC checkpoint, with every field HF reads (absent ones take HF's defaults). */
+export interface HubertConfig {
+  model_type: 'hubert';
+  /** HF class names; this adapter knows 'HubertForCTC'. */
+  architectures: string[];
+  /** Rows of the CTC head (lm_head). */
+  vocab_size: number;
+  hidden_size: number;
+  num_hidden_layers: number;
+  num_attention_heads: number;
+  intermediate_size: number;
+  hidden_act: string;
+  hidden_dropout: number;
+  activation_dropout: number;
+  attention_dropout: number;
+  /** LayerNorm over the conv features before the projection (hubert.feature_projection.layer_norm). */
+  feat_proj_layer_norm: boolean;
+  feat_proj_dropout: number;
+  final_dropout: number;
+  layerdrop: number;
+  initializer_range: number;
+  layer_norm_eps: number;
+  feat_extract_norm: FeatExtractNorm;
+  feat_extract_activation: string;
+  /** Output channels of each conv layer of the feature encoder. */
+  conv_dim: number[];
+  conv_stride: number[];
+  conv_kernel: number[];
+  conv_bias: boolean;
+  /** HF writes len(conv_dim) here; it must agree. */
+  num_feat_extract_layers: number;
+  /** Kernel width of the positional convolution. */
+  num_conv_pos_embeddings: number;
+  num_conv_pos_embedding_groups: number;
+  /** Pre-LN encoder (large/xlarge) rather than post-LN (base). Names are the same either way. */
+  do_stable_layer_norm: boolean;
+  apply_spec_augment: boolean;
+  /** With mask_feature_prob, decides whether hubert.masked_spec_embed exists. */
+  mask_time_prob: number;
+  mask_time_length: number;
+  mask_time_min_masks: number;
+  mask_feature_prob: number;
+  mask_feature_length: number;
+  mask_feature_min_masks: number;
+  ctc_loss_reduction: 'sum' | 'mean';
+  ctc_zero_infinity: boolean;
+  use_weighted_layer_sum: boolean;
+  classifier_proj_size: number;
+  pad_token_id: number;
+  bos_token_id: number;
+  eos_token_id: number;
+  /** Storage dtype HF recorded ('float32', 'float16', 'bfloat16'). */
+  torch_dtype?: string;
+  transformers_version?: string;
+}

@@ -1,0 +1,98 @@
+/**
+ * Named Whisper configurations with the real openai/* checkpoints' dimensions and token ids.
+ */
+import type { WhisperConfig } from './config';
+import { whisperSpecialTokens, whisperSuppressTokens } from './tokens';
+
+/** Preset ids. */
+export type WhisperPresetId = 'whisper-tiny' | 'whisper-base' | 'whisper-large-v3';
+
+/** openai/whisper-tiny; the other presets change only what differs. */
+const TINY: WhisperConfig = {
+  model_type: 'whisper',
+  architectures: ['WhisperForConditionalGeneration'],
+  vocab_size: 51865,
+  num_mel_bins: 80,
+  d_model: 384,
+  encoder_layers: 4,
+  encoder_attention_heads: 6,
+  decoder_layers: 4,
+  decoder_attention_heads: 6,
+  encoder_ffn_dim: 1536,
+  decoder_ffn_dim: 1536,
+  encoder_layerdrop: 0,
+  decoder_layerdrop: 0,
+  num_hidden_layers: 4,
+  activation_function: 'gelu',
+  dropout: 0,
+  attention_dropout: 0,
+  activation_dropout: 0,
+  init_std: 0.02,
+  scale_embedding: false,
+  max_source_positions: 1500,
+  max_target_positions: 448,
+  pad_token_id: 50257,
+  bos_token_id: 50257,
+  eos_token_id: 50257,
+  decoder_start_token_id: 50258,
+  begin_suppress_tokens: [220, 50257],
+  suppress_tokens: whisperSuppressTokens(whisperSpecialTokens(51865)),
+  // Task and language now live in generation_config.json; a forced list here would fight it.
+  forced_decoder_ids: null,
+  use_cache: true,
+  is_encoder_decoder: true,
+  tie_word_embeddings: true,
+  use_weighted_layer_sum: false,
+  classifier_proj_size: 256,
+  apply_spec_augment: false,
+  mask_time_prob: 0.05,
+  mask_time_length: 10,
+  mask_time_min_masks: 2,
+  mask_feature_prob: 0,
+  mask_feature_length: 10,
+  mask_feature_min_masks: 0,
+  median_filter_width: 7,
+  max_length: 448,
+};
+
+/** openai/whisper-base. */
+const BASE: WhisperConfig = {
+  ...TINY,
+  d_model: 512,
+  encoder_layers: 6,
+  encoder_attention_heads: 8,
+  decoder_layers: 6,
+  decoder_attention_heads: 8,
+  encoder_ffn_dim: 2048,
+  decoder_ffn_dim: 2048,
+  num_hidden_layers: 6,
+};
+
+/** openai/whisper-large-v3: 128 mel bins and a 100th language (vocab 51866); its config pads with 50256. */
+const LARGE_V3: WhisperConfig = {
+  ...TINY,
+  vocab_size: 51866,
+  num_mel_bins: 128,
+  d_model: 1280,
+  encoder_layers: 32,
+  encoder_attention_heads: 20,
+  decoder_layers: 32,
+  decoder_attention_heads: 20,
+  encoder_ffn_dim: 5120,
+  decoder_ffn_dim: 5120,
+  num_hidden_layers: 32,
+  pad_token_id: 50256,
+  suppress_tokens: whisperSuppressTokens(whisperSpecialTokens(51866)),
+};
+
+/** The presets by id. Treat as read-only; `whisperPreset` hands out copies. */
+export const WHISPER_PRESETS: Readonly<Record<WhisperPresetId, WhisperConfig>> = {
+  'whisper-tiny': TINY,
+  'whisper-base': BASE,
+  'whisper-large-v3': LARGE_V3,
+};
+
+/** A fresh (deep) copy of a preset, safe to modify. */
+export function whisperPreset(id: WhisperPresetId): WhisperConfig {
+  return structuredClone(WHISPER_PRESETS[id]);
+}
