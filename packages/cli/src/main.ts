@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { describeFailure, EXIT_OK, EXIT_USAGE } from './exit';
+import { processIO, type CliIO } from './io';
+import { formatInspect, inspectCheckpoint } from './commands/inspect';
+import { runSynth } from './commands/synth';
+
+/** Builds the command tree. Actions write through `io` and never call process.exit. */
+function buildProgram(io: CliIO): Command {
+  const program = new Command('speechfold')
+    .description('Data-free, training-free compression of speech foundation models by k-means channel folding.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined })
+    .showHelpAfterError(false);
+
+  program
+    .command('inspect')
+    .description('list the tensors (name, dtype, shape), parameter count and config of a checkpoint')
+    .argument('<path>', 'a .safetensors file or a model dir')
+    .option('--json', 'print JSON: {path, tensors: [{name, dtype, shape}], parameters, config}')
+    .action(async (target: string, opts: { json?: boolean }) => {
+      const report = await inspectCheckpoint(target);
+      io.stdout(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatInspect(report));
+    });
+
+  program
+    .command('synth')
+    .description('write a checkpoint with real HF names, shapes and config, and seeded random weights')
+    .requiredOption('--arch <arch>', 'hubert-tiny|hubert-base|hubert-large|whisper-tiny|whisper-base|whisper-large-v3')
+    .requiredOption('--out <dir>', 'output dir (must not exist or be empty)')
+    .option('--dtype <dtype>', 'f32|f16|bf16', 'f32')
+    .option('--seed <n>', 'random seed', '0')
+    .action(async (opts: { arch: string; out: string; dtype: string; seed: string }) => {
+      const result = await runSynth(opts);
+      io.stdout(
+        `wrote ${result.dir}: ${result.parameters.toLocaleString('en-US')} parameters, ` +
+          `${(result.bytes / 1e6).toFixed(1)} MB in ${result.files.length} files\n`,
+      );
+    });
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and resolves to the exit code. */
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT_OK; // --help, --version
+      io.stderr(`speechfold: ${error.message.replace(/^error: /, '')}\n`);
+      return EXIT_USAGE;
+    }
+    const { line, code } = describeFailure(error);
+    io.stderr(line + '\n');
+    return code;
+  }
+}
