@@ -1,0 +1,88 @@
+import { createContainer, OptionError, provide, Random, TOKENS, type GroupTensors, type Pruner } from '@speechfold/core';
+import { MAGNITUDE_OPTIONS, MagnitudePruner, topUnits, unitMagnitudes } from './magnitude';
+import {
+  attentionForward,
+  ffnForward,
+  ffnGroup,
+  headsGroup,
+  maxAbsDiff,
+  maxRelDiff,
+  randomAttentionBlock,
+  randomFfnBlock,
+  randomInput,
+} from './testing/blocks';
+
+const HIDDEN = 8;
+
+describe('MagnitudePruner (structured)', () => {
+  const rng = new Random(21);
+  const x = randomInput(rng, 5, HIDDEN);
+
+  it('FFN: removing all-zero units is lossless and keeps the other units in order', () => {
+    const block = randomFfnBlock(rng, HIDDEN, 7);
+    const dead = [1, 4, 5];
+    for (const u of dead) {
+      block.get('fc1.weight')!.data.fill(0, u * HIDDEN, (u + 1) * HIDDEN);
+      block.get('fc1.bias')!.data[u] = 0;
+    }
+    const pruned = new MagnitudePruner().prune(ffnGroup(7), block, 4);
+    expect(pruned.get('fc1.weight')!.shape).toEqual([4, HIDDEN]);
+    expect(pruned.get('fc2.weight')!.shape).toEqual([HIDDEN, 4]);
+    // Kept units 0, 2, 3, 6 in their original order, on values.
+    [0, 2, 3, 6].forEach((u, i) => {
+      expect(Array.from(pruned.get('fc1.weight')!.data.subarray(i * HIDDEN, (i + 1) * HIDDEN))).toEqual(
+        Array.from(block.get('fc1.weight')!.data.subarray(u * HIDDEN, (u + 1) * HIDDEN)),
+      );
+      expect(pruned.get('fc2.weight')!.data[3 * 4 + i]).toBe(block.get('fc2.weight')!.data[3 * 7 + u]);
+    });
+    expect(maxAbsDiff(ffnForward(block, x), ffnForward(pruned, x))).toBeLessThanOrEqual(1e-6);
+    // Pruning a live unit instead is visible in the output.
+    const lossy = new MagnitudePruner().prune(ffnGroup(7), block, 3);
+    expect(maxRelDiff(ffnForward(block, x), ffnForward(lossy, x))).toBeGreaterThan(1e-3);
+  });
+
+  it('heads: removing heads with zero q, k, v is lossless', () => {
+    const d = 2;
+    const block = randomAttentionBlock(rng, HIDDEN, 4, d, { kBias: false });
+    const group = headsGroup(4, d, { kBias: false });
+    for (const slice of group.producers) {
+      const t = block.get(slice.tensor)!;
+      const width = t.shape.length === 1 ? 1 : t.shape[1];
+      t.data.fill(0, 2 * d * width, 3 * d * width); // head 2
+    }
+    const pruned = new MagnitudePruner().prune(group, block, 3);
+    expect(pruned.get('out_proj.weight')!.shape).toEqual([HIDDEN, 3 * d]);
+    expect(Array.from(pruned.get('q_proj.weight')!.data.subarray(2 * d * HIDDEN))).toEqual(
+      Array.from(block.get('q_proj.weight')!.data.subarray(3 * d * HIDDEN)),
+    );
+    expect(maxAbsDiff(attentionForward(block, x, d), attentionForward(pruned, x, d))).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('scores by L2 or L1 of weights and bias together, and the two differ where they should', () => {
+    // Unit 0 = [3, 0, 0 | 0]: L1 3, L2 3. Unit 1 = [1, 1, 1 | 1]: L1 4, L2 2.
+    const block: GroupTensors = new Map([
+      ['fc1.weight', { shape: [2, 3], data: Float32Array.from([3, 0, 0, 1, 1, 1]) }],
+      ['fc1.bias', { shape: [2], data: Float32Array.from([0, 1]) }],
+      ['fc2.weight', { shape: [1, 2], data: Float32Array.from([10, 20]) }],
+    ]);
+    expect(Array.from(unitMagnitudes(ffnGroup(2), block, 'l2'))).toEqual([3, 2]);
+    expect(Array.from(unitMagnitudes(ffnGroup(2), block, 'l1'))).toEqual([3, 4]);
+    expect(Array.from(new MagnitudePruner().prune(ffnGroup(2), block, 1).get('fc2.weight')!.data)).toEqual([10]);
+    expect(Array.from(new MagnitudePruner({ norm: 'l1' }).prune(ffnGroup(2), block, 1).get('fc2.weight')!.data)).toEqual([20]);
+  });
+
+  it('breaks ties by the lower index and returns kept units in ascending order', () => {
+    expect(topUnits([1, 5, 1, 5, 1], 3)).toEqual([0, 1, 3]);
+    expect(topUnits([2, 9, 4], 3)).toEqual([0, 1, 2]);
+  });
+
+  it('comes from the container with optional options, and refuses an unknown norm', () => {
+    const c = createContainer();
+    c.register(TOKENS.Pruner, { useClass: MagnitudePruner });
+    const plain = c.resolve<Pruner>(TOKENS.Pruner) as MagnitudePruner;
+    expect([plain.name, plain.structured, plain.norm]).toEqual(['magnitude', true, 'l2']);
+    provide(c, MAGNITUDE_OPTIONS, { norm: 'l1' });
+    expect((c.resolve<Pruner>(TOKENS.Pruner) as MagnitudePruner).norm).toBe('l1');
+    expect(() => new MagnitudePruner({ norm: 'linf' as never })).toThrow(OptionError);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Structured magnitude pruning, the baseline (METHOD.md §4): score each unit by the norm of its
+ * producer slices, keep the K best, delete the others from producers and consumers. Same groups and
+ * same K as folding, so the two are compared at equal size.
+ */
+import { MethodError, OptionError, type FoldGroup, type GroupTensors, type Pruner } from '@speechfold/core';
+import { inject, injectable } from 'tsyringe';
+import { checkK } from './labels';
+import { checkSlices, mapGroupSlices, readUnit, recombineUnits, tensorOf, unitWidth } from './slices';
+
+/** Norm that scores a unit: 'l2' (default) or 'l1'. */
+export type MagnitudeNorm = 'l2' | 'l1';
+
+/** Options of MagnitudePruner. */
+export interface MagnitudeOptions {
+  norm?: MagnitudeNorm;
+}
+
+/** Token under which MagnitudeOptions may be registered; unregistered means the defaults. */
+export const MAGNITUDE_OPTIONS = Symbol.for('speechfold.MagnitudeOptions');
+
+/** The norm of each unit's producer slices (weights and biases concatenated), in fp64. */
+export function unitMagnitudes(group: FoldGroup, tensors: GroupTensors, norm: MagnitudeNorm = 'l2'): Float64Array {
+  checkSlices(group, tensors);
+  const widths = group.producers.map((s) => unitWidth(tensorOf(group, tensors, s.tensor).shape, s));
+  const row = new Float64Array(widths.reduce((a, b) => a + b, 0));
+  const scores = new Float64Array(group.units);
+  for (let unit = 0; unit < group.units; unit++) {
+    let offset = 0;
+    for (const slice of group.producers) offset += readUnit(tensorOf(group, tensors, slice.tensor), slice, unit, row, offset);
+    let score = 0;
+    if (norm === 'l1') {
+      for (const v of row) score += Math.abs(v);
+    } else {
+      for (const v of row) score += v * v;
+      score = Math.sqrt(score);
+    }
+    // NaN would make the ranking meaningless without any sign of it.
+    if (!Number.isFinite(score)) {
+      throw new MethodError({ group: group.name }, `expected finite producer weights, found score ${score} for unit ${unit}`);
+    }
+    scores[unit] = score;
+  }
+  return scores;
+}
+
+/** The k units with the highest scores (ties: lower index first), in ascending unit order. */
+export function topUnits(scores: ArrayLike<number>, k: number): number[] {
+  const order = Array.from({ length: scores.length }, (_, i) => i);
+  order.sort((a, b) => scores[b] - scores[a] || a - b);
+  return order.slice(0, k).sort((a, b) => a - b);
+}
+
+/** The group's tensors with only the `keep` units (in the given order), from producers and consumers. */
+export function keepUnits(group: FoldGroup, tensors: GroupTensors, keep: readonly number[]): GroupTensors {
+  checkSlices(group, tensors);
+  const combos = keep.map((unit) => [{ unit, weight: 1 }]);
+  return mapGroupSlices(group, tensors, (tensor, slice) => recombineUnits(tensor, slice, group.units, combos));
+}
+
+/** Structured magnitude pruning ('magnitude'): keeps the K units of largest producer norm. */
+@injectable()
+export class MagnitudePruner implements Pruner {
+  readonly name = 'magnitude';
+  readonly structured = true;
+  readonly norm: MagnitudeNorm;
+
+  constructor(@inject(MAGNITUDE_OPTIONS, { isOptional: true }) options?: MagnitudeOptions) {
+    const norm = options?.norm ?? 'l2';
+    if (norm !== 'l2' && norm !== 'l1') throw new OptionError('norm', `expected 'l2' or 'l1', got '${String(norm)}'`);
+    this.norm = norm;
+  }
+
+  prune(group: FoldGroup, tensors: GroupTensors, k: number): GroupTensors {
+    checkK(group, k);
+    return keepUnits(group, tensors, topUnits(unitMagnitudes(group, tensors, this.norm), k));
+  }
+}

@@ -1,0 +1,21 @@
+// @speechfold/core comes first: it loads reflect-metadata, which tsyringe needs before any decorator runs.
+import '@speechfold/core';
+
+export {
+  budgetTolerance,
+  checkFeasible,
+  checkSparsity,
+  feasibleRange,
+  fitKeep,
+  groupLimits,
+  resolveBounds,
+  summarizeAllocation,
+  targetedParameters,
+  type BudgetSummary,
+  type GroupLimit,
+} from './budget';
+export { UniformPolicy } from './uniform';
+export { DEFAULT_KEY, EXPLICIT_OPTIONS, ExplicitPolicy, type ExplicitOptions } from './explicit';
+export { SCHEDULE_OPTIONS, SchedulePolicy, type ScheduleOptions, type ScheduleShape } from './schedule';
+export { MIXED_OPTIONS, MixedPolicy, type MixedOptions } from './mixed';
+export { POLICIES, createPolicy, isPolicyName, type PolicyName } from './factory';

@@ -1,0 +1,41 @@
+/**
+ * uniform: the same sparsity in every group (the paper's main setting). k_g = round((1 - s) n_g),
+ * then the integer fix-up so the global budget holds within one unit.
+ */
+// Core first, for its side effect: it loads reflect-metadata, which tsyringe needs when it loads.
+import '@speechfold/core';
+import type { Allocation, GroupBudgetInput, PolicyBounds, SparsityPolicy } from '@speechfold/core';
+import { injectable } from 'tsyringe';
+import { checkFeasible, fitKeep, groupLimits, solveScale, targetedParameters, toAllocations, type GroupLimit } from './budget';
+
+/**
+ * Real-valued keeps of the uniform rule: (1 - s) n_g in every group. When a bound clamps some group,
+ * the others share what it cannot give at one common sparsity (found by bisection), so the rule stays
+ * "the same s wherever the bounds allow".
+ */
+export function uniformKeep(limits: readonly GroupLimit[], sparsity: number): number[] {
+  const direct = limits.map((l) => l.n * (1 - sparsity));
+  if (direct.every((x, g) => x >= limits[g].lo && x <= limits[g].hi)) return direct;
+  const target = sparsity * targetedParameters(limits);
+  return solveScale(limits, limits.map(() => 1), target).keep;
+}
+
+/** Integer K per group of the uniform rule, meeting the budget within max_g p_g. */
+export function uniformK(limits: readonly GroupLimit[], sparsity: number): number[] {
+  return fitKeep(limits, uniformKeep(limits, sparsity), sparsity * targetedParameters(limits));
+}
+
+/** The same sparsity everywhere; no options. */
+@injectable()
+export class UniformPolicy implements SparsityPolicy {
+  readonly name = 'uniform';
+  readonly needsCost = false;
+
+  async allocate(groups: GroupBudgetInput[], sparsity: number, bounds?: PolicyBounds): Promise<Allocation[]> {
+    const limits = groupLimits(groups, bounds);
+    checkFeasible(limits, sparsity);
+    const keep = uniformKeep(limits, sparsity);
+    const k = fitKeep(limits, keep, sparsity * targetedParameters(limits));
+    return toAllocations(limits, k, keep.map((x, g) => ({ target: 1 - x / limits[g].n })));
+  }
+}
