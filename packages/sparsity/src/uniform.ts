@@ -1,6 +1,8 @@
 /**
- * uniform: the same sparsity in every group (the paper's main setting). k_g = round((1 - s) n_g),
- * then the integer fix-up so the global budget holds within one unit.
+ * uniform: the same sparsity in every group (the paper's main setting). k_g = round((1 - s) n_g)
+ * (METHOD.md §2), so groups of equal size keep equal widths and a stock HF config can express the
+ * result; the budget then holds within half a unit per group. Only when a bound clamps some group
+ * does the integer fix-up spread the remainder (within one unit of the largest group).
  */
 // Core first, for its side effect: it loads reflect-metadata, which tsyringe needs when it loads.
 import '@speechfold/core';
@@ -20,9 +22,15 @@ export function uniformKeep(limits: readonly GroupLimit[], sparsity: number): nu
   return solveScale(limits, limits.map(() => 1), target).keep;
 }
 
-/** Integer K per group of the uniform rule, meeting the budget within max_g p_g. */
+/**
+ * Integer K per group of the uniform rule: round((1 - s) n_g) where no bound clamps (within half a
+ * unit per group of the budget), else the fix-up (within one unit of the largest group).
+ */
 export function uniformK(limits: readonly GroupLimit[], sparsity: number): number[] {
-  return fitKeep(limits, uniformKeep(limits, sparsity), sparsity * targetedParameters(limits));
+  const keep = uniformKeep(limits, sparsity);
+  const clamped = keep.some((x, g) => x !== limits[g].n * (1 - sparsity));
+  if (clamped) return fitKeep(limits, keep, sparsity * targetedParameters(limits));
+  return keep.map((x, g) => Math.min(limits[g].hi, Math.max(limits[g].lo, Math.round(x))));
 }
 
 /** The same sparsity everywhere; no options. */
@@ -35,7 +43,7 @@ export class UniformPolicy implements SparsityPolicy {
     const limits = groupLimits(groups, bounds);
     checkFeasible(limits, sparsity);
     const keep = uniformKeep(limits, sparsity);
-    const k = fitKeep(limits, keep, sparsity * targetedParameters(limits));
+    const k = uniformK(limits, sparsity);
     return toAllocations(limits, k, keep.map((x, g) => ({ target: 1 - x / limits[g].n })));
   }
 }
