@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The README's main job on an embedded default: synthesise a Whisper-tiny-shaped checkpoint
-// (real HF names and shapes, seeded weights) and run speechfold on it. Output goes to out/demo/.
+// (real HF names and shapes, seeded weights, f16), then compress its FFN layers by 10% with k-means
+// folding and, for comparison, with magnitude pruning. Output goes to out/demo/.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -24,4 +25,8 @@ async function step(title, argv) {
 }
 
 await step('synth', ['synth', '--arch', 'whisper-tiny', '--dtype', 'f16', '--seed', '0', '--out', model]);
-await step('inspect', ['inspect', model]);
+for (const method of ['kmeans', 'magnitude']) {
+  const out = path.join(demo, `whisper-tiny-${method}-10`);
+  const report = path.join(demo, `whisper-tiny-${method}-10.json`);
+  await step(method, ['compress', model, '--out', out, '--method', method, '--sparsity', '0.1', '--report', report]);
+}

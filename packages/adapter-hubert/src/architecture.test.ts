@@ -84,4 +84,30 @@ describe('hubertParameters', () => {
     expect(c.conv_kernel).toEqual(hubertPreset('hubert-large').conv_kernel);
     expect(c.conv_dim).toHaveLength(7);
   });
+
+  it('stores HubertModel without the hubert. prefix and without lm_head', () => {
+    const ctc = hubertParameters(hubertPreset('hubert-tiny'));
+    const bare = hubertParameters({ ...hubertPreset('hubert-tiny'), architectures: ['HubertModel'] });
+    expect(bare.map((p) => p.name)).toEqual(
+      ctc.filter((p) => !p.name.startsWith('lm_head.')).map((p) => p.name.slice('hubert.'.length)),
+    );
+    expect(bare.map((p) => p.shape)).toEqual(ctc.filter((p) => !p.name.startsWith('lm_head.')).map((p) => p.shape));
+  });
+
+  it('gives each layer the FFN width and head count of its layout entry', () => {
+    const c = hubertPreset('hubert-tiny');
+    const layers = [
+      { stack: 'encoder', index: 0, ffnDim: 40, selfAttentionHeads: 3, headDim: 8 },
+      { stack: 'encoder', index: 1, ffnDim: 64, selfAttentionHeads: 4, headDim: 8 },
+    ];
+    const byName = new Map(hubertParameters(c, { layers }).map((p) => [p.name, p.shape]));
+    expect(byName.get('hubert.encoder.layers.0.attention.q_proj.weight')).toEqual([24, 32]);
+    expect(byName.get('hubert.encoder.layers.0.attention.k_proj.bias')).toEqual([24]);
+    expect(byName.get('hubert.encoder.layers.0.attention.out_proj.weight')).toEqual([32, 24]);
+    expect(byName.get('hubert.encoder.layers.0.attention.out_proj.bias')).toEqual([32]);
+    expect(byName.get('hubert.encoder.layers.0.feed_forward.intermediate_dense.weight')).toEqual([40, 32]);
+    expect(byName.get('hubert.encoder.layers.0.feed_forward.output_dense.weight')).toEqual([32, 40]);
+    expect(byName.get('hubert.encoder.layers.1.attention.q_proj.weight')).toEqual([32, 32]);
+    expect(byName.get('hubert.encoder.layers.1.feed_forward.intermediate_dense.bias')).toEqual([64]);
+  });
 });

@@ -1,17 +1,17 @@
 /**
- * The HuBERT config.json as Hugging Face transformers reads it for HubertForCTC. Field names are
- * HF's (snake_case) because this object is written to and read from config.json unchanged.
+ * The HuBERT config.json as Hugging Face transformers reads it for HubertForCTC and HubertModel. Field
+ * names are HF's (snake_case) because this object is written to and read from config.json unchanged.
  */
 
 /** How the convolutional feature encoder normalises: GroupNorm on layer 0 only, or LayerNorm on every layer. */
 export type FeatExtractNorm = 'group' | 'layer';
 
-/** config.json of a HubertForCTC checkpoint, with every field HF reads (absent ones take HF's defaults). */
+/** config.json of a HubertForCTC or HubertModel checkpoint, every field HF reads (absent ones take HF's defaults). */
 export interface HubertConfig {
   model_type: 'hubert';
-  /** HF class names; this adapter knows 'HubertForCTC'. */
+  /** HF class names; this adapter knows 'HubertForCTC' and 'HubertModel'. */
   architectures: string[];
-  /** Rows of the CTC head (lm_head). */
+  /** Rows of the CTC head (lm_head); HubertModel has no head but HF still writes the field. */
   vocab_size: number;
   hidden_size: number;
   num_hidden_layers: number;

@@ -1,4 +1,26 @@
+// tsyringe needs the Reflect metadata polyfill before any decorated class is defined.
+import 'reflect-metadata';
+
 export type { HubertConfig, FeatExtractNorm } from './config';
 export { HUBERT_PRESETS, hubertPreset, type HubertPresetId } from './presets';
-export { hubertParameters, parameterCount, type ParameterSpec } from './architecture';
-export { validateHubertConfig } from './validate';
+export {
+  hubertParameters,
+  parameterCount,
+  defaultHubertLayout,
+  type ParameterSpec,
+  type HubertLayout,
+} from './architecture';
+export { validateHubertConfig, HUBERT_ARCHITECTURES } from './validate';
+export { HubertAdapter, hubertAdapter } from './adapter';
+export { HUBERT_GROUP_KINDS, hubertGroups, type HubertGroupKind } from './groups';
+export { validateHubertModel, detectHubertPrefix } from './model-check';
+export { rewriteHubertConfig } from './rewrite';
+export { hubertLayerWidths, stockHubertWidths } from './widths';
+export { EXPORT_MODES, parseExportMode, type ExportMode } from './export-config';
+export {
+  SPEECHFOLD_KEY,
+  SPEECHFOLD_KEY_VERSION,
+  type LayerWidths,
+  type LayerEntry,
+  type SpeechfoldKey,
+} from './export-key';

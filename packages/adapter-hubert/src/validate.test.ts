@@ -39,7 +39,7 @@ describe('validateHubertConfig', () => {
   it('names the file and the field at fault', () => {
     const good = hubertPreset('hubert-tiny');
     expectModelError({ ...good, model_type: 'wav2vec2' }, 'model_type');
-    expectModelError({ ...good, architectures: ['HubertModel'] }, 'architectures');
+    expectModelError({ ...good, architectures: ['HubertForSequenceClassification'] }, 'architectures');
     expectModelError({ ...good, hidden_size: '32' }, 'hidden_size');
     expectModelError({ ...good, num_attention_heads: 5 }, 'num_attention_heads');
     expectModelError({ ...good, num_conv_pos_embedding_groups: 3 }, 'num_conv_pos_embedding_groups');
@@ -52,6 +52,15 @@ describe('validateHubertConfig', () => {
     expectModelError({ ...good, pad_token_id: 32 }, 'pad_token_id');
     const { vocab_size: _dropped, ...noVocab } = good;
     expectModelError(noVocab, 'vocab_size');
+  });
+
+  it('accepts HubertModel (the bare encoder) as well as HubertForCTC, and either layer-norm order', () => {
+    for (const architectures of [['HubertModel'], ['HubertForCTC']]) {
+      for (const stable of [true, false]) {
+        const config = { ...hubertPreset('hubert-tiny'), architectures, do_stable_layer_norm: stable };
+        expect(validateHubertConfig(config, FILE)).toEqual(config);
+      }
+    }
   });
 
   it('rejects a config that is not an object', () => {

@@ -17,16 +17,17 @@ import {
   readStringArray,
 } from './config-fields';
 
-/** The only head this adapter describes. */
-const SUPPORTED_ARCHITECTURE = 'HubertForCTC';
+/** The classes this adapter describes: the CTC model and the bare encoder (no head, no 'hubert.' prefix). */
+export const HUBERT_ARCHITECTURES = ['HubertForCTC', 'HubertModel'] as const;
 
 /** Validates a parsed config.json (`file` names it in errors) and returns it as a HubertConfig. */
 export function validateHubertConfig(config: unknown, file: string): HubertConfig {
   const raw = asRawConfig(config, file);
   if (raw.model_type !== 'hubert') throw fieldError(file, 'model_type', "'hubert'", raw.model_type);
   const architectures = readStringArray(raw, file, 'architectures');
-  if (!architectures.includes(SUPPORTED_ARCHITECTURE)) {
-    throw fieldError(file, 'architectures', `a list containing '${SUPPORTED_ARCHITECTURE}'`, architectures);
+  if (!HUBERT_ARCHITECTURES.some((a) => architectures.includes(a))) {
+    const choices = HUBERT_ARCHITECTURES.map((a) => `'${a}'`).join(' or ');
+    throw fieldError(file, 'architectures', `a list containing ${choices}`, architectures);
   }
 
   const hidden = readInt(raw, file, 'hidden_size', 1);

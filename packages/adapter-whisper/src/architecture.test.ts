@@ -77,4 +77,23 @@ describe('whisperParameters', () => {
     expect(proj?.shape).toEqual([51865, 384]);
     expect(parameterCount(c)).toBe(handCount(c));
   });
+
+  it('gives each layer the FFN width and head counts of its layout entry (cross-attention separately)', () => {
+    const c = { ...whisperPreset('whisper-tiny'), encoder_layers: 1, num_hidden_layers: 1, decoder_layers: 1 };
+    const layers = [
+      { stack: 'encoder', index: 0, ffnDim: 100, selfAttentionHeads: 5, headDim: 64 },
+      { stack: 'decoder', index: 0, ffnDim: 200, selfAttentionHeads: 4, crossAttentionHeads: 3, headDim: 64 },
+    ];
+    const byName = new Map(whisperParameters(c, layers).map((p) => [p.name, p.shape]));
+    expect(byName.get('model.encoder.layers.0.self_attn.k_proj.weight')).toEqual([320, 384]);
+    expect(byName.get('model.encoder.layers.0.self_attn.q_proj.bias')).toEqual([320]);
+    expect(byName.get('model.encoder.layers.0.self_attn.out_proj.weight')).toEqual([384, 320]);
+    expect(byName.get('model.encoder.layers.0.fc1.weight')).toEqual([100, 384]);
+    expect(byName.get('model.decoder.layers.0.self_attn.v_proj.weight')).toEqual([256, 384]);
+    expect(byName.get('model.decoder.layers.0.encoder_attn.k_proj.weight')).toEqual([192, 384]);
+    expect(byName.get('model.decoder.layers.0.encoder_attn.out_proj.weight')).toEqual([384, 192]);
+    expect(byName.get('model.decoder.layers.0.encoder_attn.out_proj.bias')).toEqual([384]);
+    expect(byName.get('model.decoder.layers.0.fc2.weight')).toEqual([384, 200]);
+    expect(byName.has('model.decoder.layers.0.encoder_attn.k_proj.bias')).toBe(false);
+  });
 });

@@ -1,8 +1,11 @@
 /**
  * The exact state-dict of WhisperForConditionalGeneration as HF saves it to safetensors: names and
- * shapes follow transformers' modeling_whisper.py, in module order.
+ * shapes follow transformers' modeling_whisper.py, in module order. A compressed checkpoint
+ * (extended export) differs only in its layers' widths.
  */
 import type { WhisperConfig } from './config';
+import type { LayerWidths } from './export-key';
+import { stockWhisperWidths } from './widths';
 
 /** One stored parameter: its state-dict name and shape. */
 export interface ParameterSpec {
@@ -12,13 +15,19 @@ export interface ParameterSpec {
 
 type Add = (name: string, shape: number[]) => void;
 
-/** q/v/out projections carry a bias; k_proj has none (Whisper's attention keys are bias-free). */
-function attention(add: Add, base: string, d: number): void {
-  add(`${base}.k_proj.weight`, [d, d]);
-  for (const proj of ['v_proj', 'q_proj', 'out_proj']) {
-    add(`${base}.${proj}.weight`, [d, d]);
-    add(`${base}.${proj}.bias`, [d]);
+/**
+ * q/v/out projections carry a bias; k_proj has none (Whisper's attention keys are bias-free).
+ * q/k/v rows and out_proj columns hold heads * head_dim (= d in a stock model).
+ */
+function attention(add: Add, base: string, d: number, heads: number, headDim: number): void {
+  const inner = heads * headDim;
+  add(`${base}.k_proj.weight`, [inner, d]);
+  for (const proj of ['v_proj', 'q_proj']) {
+    add(`${base}.${proj}.weight`, [inner, d]);
+    add(`${base}.${proj}.bias`, [inner]);
   }
+  add(`${base}.out_proj.weight`, [d, inner]);
+  add(`${base}.out_proj.bias`, [d]);
 }
 
 function layerNorm(add: Add, base: string, d: number): void {
@@ -33,8 +42,14 @@ function feedForward(add: Add, base: string, d: number, ffn: number): void {
   add(`${base}.fc2.bias`, [d]);
 }
 
-/** Every parameter WhisperForConditionalGeneration stores for this config, in module order. */
-export function whisperParameters(config: WhisperConfig): ParameterSpec[] {
+/**
+ * Every parameter WhisperForConditionalGeneration stores for this config, in module order. `layers`
+ * (encoder layers, then decoder layers) overrides the stock widths.
+ */
+export function whisperParameters(config: WhisperConfig, layers?: readonly LayerWidths[]): ParameterSpec[] {
+  const widths = layers ?? stockWhisperWidths(config);
+  const encoder = widths.filter((w) => w.stack === 'encoder');
+  const decoder = widths.filter((w) => w.stack === 'decoder');
   const out: ParameterSpec[] = [];
   const add: Add = (name, shape) => {
     out.push({ name, shape });
@@ -47,24 +62,25 @@ export function whisperParameters(config: WhisperConfig): ParameterSpec[] {
   add('model.encoder.conv2.weight', [d, d, 3]);
   add('model.encoder.conv2.bias', [d]);
   add('model.encoder.embed_positions.weight', [config.max_source_positions, d]);
-  for (let l = 0; l < config.encoder_layers; l++) {
+  for (const [l, w] of encoder.entries()) {
     const layer = `model.encoder.layers.${l}`;
-    attention(add, `${layer}.self_attn`, d);
+    attention(add, `${layer}.self_attn`, d, w.selfAttentionHeads, w.headDim);
     layerNorm(add, `${layer}.self_attn_layer_norm`, d);
-    feedForward(add, layer, d, config.encoder_ffn_dim);
+    feedForward(add, layer, d, w.ffnDim);
     layerNorm(add, `${layer}.final_layer_norm`, d);
   }
   layerNorm(add, 'model.encoder.layer_norm', d);
 
   add('model.decoder.embed_tokens.weight', [config.vocab_size, d]);
   add('model.decoder.embed_positions.weight', [config.max_target_positions, d]);
-  for (let l = 0; l < config.decoder_layers; l++) {
+  for (const [l, w] of decoder.entries()) {
     const layer = `model.decoder.layers.${l}`;
-    attention(add, `${layer}.self_attn`, d);
+    attention(add, `${layer}.self_attn`, d, w.selfAttentionHeads, w.headDim);
     layerNorm(add, `${layer}.self_attn_layer_norm`, d);
-    attention(add, `${layer}.encoder_attn`, d);
+    // Cross-attention: queries from the decoder, keys and values from the encoder output (both d wide).
+    attention(add, `${layer}.encoder_attn`, d, w.crossAttentionHeads ?? w.selfAttentionHeads, w.headDim);
     layerNorm(add, `${layer}.encoder_attn_layer_norm`, d);
-    feedForward(add, layer, d, config.decoder_ffn_dim);
+    feedForward(add, layer, d, w.ffnDim);
     layerNorm(add, `${layer}.final_layer_norm`, d);
   }
   layerNorm(add, 'model.decoder.layer_norm', d);

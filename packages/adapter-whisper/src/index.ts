@@ -1,3 +1,6 @@
+// tsyringe needs the Reflect metadata polyfill before any decorated class is defined.
+import 'reflect-metadata';
+
 export type { WhisperConfig, ForcedDecoderId } from './config';
 export { WHISPER_PRESETS, whisperPreset, type WhisperPresetId } from './presets';
 export { whisperParameters, parameterCount, type ParameterSpec } from './architecture';
@@ -12,3 +15,16 @@ export {
   timestampToken,
   type WhisperSpecialTokens,
 } from './tokens';
+export { WhisperAdapter, whisperAdapter } from './adapter';
+export { WHISPER_GROUP_KINDS, whisperGroups, type WhisperGroupKind } from './groups';
+export { validateWhisperModel } from './model-check';
+export { rewriteWhisperConfig } from './rewrite';
+export { whisperLayerWidths, stockWhisperWidths } from './widths';
+export { EXPORT_MODES, parseExportMode, type ExportMode } from './export-config';
+export {
+  SPEECHFOLD_KEY,
+  SPEECHFOLD_KEY_VERSION,
+  type LayerWidths,
+  type LayerEntry,
+  type SpeechfoldKey,
+} from './export-key';

@@ -4,6 +4,8 @@ import { describeFailure, EXIT_OK, EXIT_USAGE } from './exit';
 import { processIO, type CliIO } from './io';
 import { formatInspect, inspectCheckpoint } from './commands/inspect';
 import { runSynth } from './commands/synth';
+import { formatCompressSummary, runCompress, type CompressCommandOptions } from './commands/compress';
+import { createProgressRenderer } from './progress';
 
 /** Builds the command tree. Actions write through `io` and never call process.exit. */
 function buildProgram(io: CliIO): Command {
@@ -36,6 +38,36 @@ function buildProgram(io: CliIO): Command {
         `wrote ${result.dir}: ${result.parameters.toLocaleString('en-US')} parameters, ` +
           `${(result.bytes / 1e6).toFixed(1)} MB in ${result.files.length} files\n`,
       );
+    });
+
+  program
+    .command('compress')
+    .description('compress a checkpoint dir into a smaller one (k-means folding or magnitude pruning)')
+    .argument('<model-dir>', 'a local HF checkpoint dir (config.json + model.safetensors)')
+    .requiredOption('--out <dir>', 'output dir (must not exist unless --force; never the input)')
+    .option('--method <method>', 'kmeans|magnitude|magnitude-unstructured', 'kmeans')
+    .option('--sparsity <s>', 'share of the targeted parameters to remove, in [0, 1)', '0.1')
+    .option('--policy <policy>', 'uniform|mixed|schedule|explicit', 'uniform')
+    .option('--policy-file <file>', 'JSON options of the policy (the per-layer table for explicit)')
+    .option('--groups <kinds>', 'group kinds to compress: ffn, heads (comma-separated)', 'ffn')
+    .option('--export <mode>', 'auto|hf|extended|dense (auto: hf where a stock config can express it)', 'auto')
+    .option('--seed <n>', 'random seed (k-means seeding)', '0')
+    .option('--n-init <n>', 'k-means restarts (the lowest inertia wins)', '1')
+    .option('--norm <norm>', 'magnitude score: l2|l1', 'l2')
+    .option('--repair', 'Fold-AR variance repair of merged units')
+    .option('--engine <engine>', 'auto|tfjs|onnxruntime|wasm', 'auto')
+    .option('--report <file>', 'write the JSON report there')
+    .option('--force', 'replace an existing output dir')
+    .option('--quiet', 'no progress output')
+    .action(async (input: string, opts: CompressCommandOptions & { quiet?: boolean }) => {
+      const renderer = createProgressRenderer(io, opts.quiet === true);
+      try {
+        const report = await runCompress(input, opts, renderer.listener);
+        renderer.stop();
+        io.stdout(formatCompressSummary(report));
+      } finally {
+        renderer.stop();
+      }
     });
 
   return program;

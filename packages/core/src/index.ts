@@ -13,3 +13,4 @@ export * from './groups';
 export * from './method';
 export * from './pipeline';
 export { MemorySource, MemorySink, type MemoryTensor } from './testing/memory';
+export * from './model-dir';

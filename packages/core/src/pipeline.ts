@@ -34,6 +34,8 @@ export interface CompressOptions {
   /** Fold-AR variance repair in the merge. */
   repair?: boolean;
   bounds?: PolicyBounds;
+  /** Export mode handed to the adapter's config rewrite ('hf', 'extended', 'dense'); checked before any heavy work. */
+  exportMode?: string;
 }
 
 /** What happened to one group. */
@@ -58,8 +60,12 @@ export interface CompressionResult {
   sparsity: { targeted: number; overall: number };
   /** Units kept per group name (what the adapter's config rewrite needs). */
   kept: Map<string, number>;
-  /** True when the result has the original shapes (unstructured pruning). */
+  /** True when the result has the original shapes (unstructured pruning, dense export). */
   shapesKept: boolean;
+  /** The rewritten config.json (when exportMode was given). */
+  config: Record<string, unknown> | null;
+  /** The export mode used ('auto' resolves to 'hf' where a stock config can express the result, else 'extended'). */
+  exportMode: string | null;
 }
 
 /**
@@ -109,6 +115,10 @@ export class Pipeline {
     }));
     const allocations = await this.policy.allocate(inputs, options.sparsity, options.bounds);
     const kOf = new Map(allocations.map((a) => [a.group, a.k]));
+    const shapesKept = (options.method === 'prune' && !this.pruner.structured) || options.exportMode === 'dense';
+    const kept = new Map(groups.map((g) => [g.name, shapesKept ? g.units : (kOf.get(g.name) ?? g.units)]));
+    // The config rewrite refuses impossible exports (e.g. 'hf' with uneven widths): ask before folding.
+    const { config, exportMode } = rewrite(adapter, model, kept, options.exportMode);
 
     this.progress({ type: 'stage', stage: 'copy' });
     const before = source.list().reduce((s, t) => s + numel(t.shape), 0);
@@ -163,7 +173,6 @@ export class Pipeline {
     }
     after += targetedAfter;
 
-    const shapesKept = options.method === 'prune' && !this.pruner.structured;
     return {
       adapter: adapter.id,
       groups: reports,
@@ -173,8 +182,10 @@ export class Pipeline {
         targeted: targetedBefore === 0 ? 0 : 1 - targetedAfter / targetedBefore,
         overall: before === 0 ? 0 : 1 - after / before,
       },
-      kept: new Map(reports.map((r) => [r.name, shapesKept ? r.n : r.k])),
+      kept,
       shapesKept,
+      config,
+      exportMode,
     };
   }
 
@@ -186,6 +197,23 @@ export class Pipeline {
     if (energy === 0) return 0;
     const { inertia } = await this.clusterer.cluster(features, k, { seed: options.seed, nInit: 1, group: group.name });
     return inertia / energy;
+  }
+}
+
+/** The adapter's config rewrite; 'auto' takes 'hf' where the adapter accepts it, else 'extended'. */
+function rewrite(
+  adapter: ModelAdapter,
+  model: ModelDescription,
+  kept: Map<string, number>,
+  mode: string | undefined,
+): { config: Record<string, unknown> | null; exportMode: string | null } {
+  if (mode === undefined) return { config: null, exportMode: null };
+  if (mode !== 'auto') return { config: adapter.rewriteConfig(model, kept, mode), exportMode: mode };
+  try {
+    return { config: adapter.rewriteConfig(model, kept, 'hf'), exportMode: 'hf' };
+  } catch (error) {
+    if (!(error instanceof ModelError)) throw error;
+    return { config: adapter.rewriteConfig(model, kept, 'extended'), exportMode: 'extended' };
   }
 }
 

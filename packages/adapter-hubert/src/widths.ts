@@ -1,0 +1,32 @@
+/**
+ * Each encoder layer's FFN width and head count: from the stock fields (every layer alike), or from
+ * the `speechfold` key of an extended export. This is what a runtime needs to build a compressed
+ * model, and what validation checks the tensors against.
+ */
+import type { HubertConfig } from './config';
+import { readSpeechfoldKey, widthsFromKey, type LayerWidths } from './export-key';
+import { validateHubertConfig } from './validate';
+
+/** The widths the stock fields state: intermediate_size and num_attention_heads in every layer. */
+export function stockHubertWidths(config: HubertConfig): LayerWidths[] {
+  const headDim = config.hidden_size / config.num_attention_heads;
+  return Array.from({ length: config.num_hidden_layers }, (_, index) => ({
+    stack: 'encoder',
+    index,
+    ffnDim: config.intermediate_size,
+    selfAttentionHeads: config.num_attention_heads,
+    headDim,
+  }));
+}
+
+/**
+ * The per-layer widths of a HuBERT config.json (stock or extended export), checked: the config as
+ * validateHubertConfig does, the key against the schema and the stock layer list. `file` names the
+ * config in errors.
+ */
+export function hubertLayerWidths(config: unknown, file = 'config.json'): LayerWidths[] {
+  const typed = validateHubertConfig(config, file);
+  const stock = stockHubertWidths(typed);
+  const key = readSpeechfoldKey(config as Record<string, unknown>, file);
+  return key === null ? stock : widthsFromKey(key, stock, file);
+}

@@ -1,0 +1,161 @@
+/**
+ * Kit checks on fold groups: every slice fits its tensor, groups of all offered kinds can be
+ * compressed together (no shared tensors, unique names), each unit owns parameters, folding with
+ * K = N changes nothing, and the adapter runs through core's Pipeline.
+ */
+import { describe, expect, it } from '@jest/globals';
+import {
+  MemorySink,
+  MemorySource,
+  parametersPerUnit,
+  Pipeline,
+  silentProgress,
+  type Clusterer,
+  type ClusterResult,
+  type FoldGroup,
+  type Matrix,
+  type SparsityPolicy,
+} from '@speechfold/core';
+import { FoldingMerger, MagnitudePruner, UnitFeatureExtractor } from '@speechfold/fold';
+import type { KitContext } from './context';
+import { foldModel, roundRobinLabels } from './fold-model';
+import { describeModel, type TestModel } from './model';
+
+/** Problems with a group's slices against the model's tensors (empty when it fits). */
+export function sliceProblems(group: FoldGroup, model: TestModel): string[] {
+  const problems: string[] = [];
+  const at = `group '${group.name}'`;
+  if (!Number.isInteger(group.units) || group.units < 1) problems.push(`${at}: units ${group.units}`);
+  if (group.producers.length === 0) problems.push(`${at}: no producer slice`);
+  for (const slice of [...group.producers, ...group.consumers]) {
+    const where = `${at}, tensor '${slice.tensor}'`;
+    const tensor = model.tensors.get(slice.tensor);
+    if (tensor === undefined) {
+      problems.push(`${where}: no such tensor`);
+      continue;
+    }
+    const rank = tensor.shape.length;
+    if (!Number.isInteger(slice.axis) || slice.axis < 0 || slice.axis >= rank) {
+      problems.push(`${where}: axis ${slice.axis} outside [0, ${rank})`);
+      continue;
+    }
+    if (!Number.isInteger(slice.start) || slice.start < 0) problems.push(`${where}: start ${slice.start}`);
+    if (!Number.isInteger(slice.unitSize) || slice.unitSize < 1) problems.push(`${where}: unitSize ${slice.unitSize}`);
+    const end = slice.start + group.units * slice.unitSize;
+    if (end > tensor.shape[slice.axis])
+      problems.push(`${where}: units end at ${end} > dim ${tensor.shape[slice.axis]}`);
+  }
+  return problems;
+}
+
+/** Whether two fp32 arrays hold the same bits (so -0 vs 0 and NaN payloads count as changes). */
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return false;
+  return true;
+}
+
+/** A policy that keeps half of every group's units (at least one). */
+const HALF_POLICY: SparsityPolicy = {
+  name: 'kit-half',
+  needsCost: false,
+  allocate: async (groups) =>
+    groups.map((g) => ({ group: g.group.name, n: g.group.units, k: Math.max(1, Math.floor(g.group.units / 2)) })),
+};
+
+/** A clusterer that puts unit i in cluster i mod k: deterministic and never leaves a cluster empty. */
+const ROUND_ROBIN: Clusterer = {
+  name: 'kit-round-robin',
+  cluster: async (features: Matrix, k: number): Promise<ClusterResult> => ({
+    labels: roundRobinLabels(features.rows, k),
+    centroids: { data: new Float32Array(k * features.cols), rows: k, cols: features.cols },
+    inertia: 0,
+    iterations: 0,
+  }),
+};
+
+/** Registers the fold-group checks. */
+export function groupChecks(ctx: KitContext): void {
+  const { adapter, kinds } = ctx.spec;
+
+  describe('fold groups', () => {
+    it('lists groups whose slices fit their tensors', () => {
+      const groups = ctx.groups();
+      expect(groups.length).toBeGreaterThan(0);
+      expect(groups.flatMap((g) => sliceProblems(g, ctx.model()))).toEqual([]);
+    });
+
+    it('gives each requested kind alone exactly its groups of the combined list', () => {
+      const all = ctx.groups();
+      for (const kind of kinds) {
+        const alone = adapter.groups(describeModel(ctx.model()), [kind]);
+        expect(alone.length).toBeGreaterThan(0);
+        expect(alone.map((g) => g.name)).toEqual(all.filter((g) => g.kind === kind).map((g) => g.name));
+      }
+      expect(all.filter((g) => !kinds.includes(g.kind)).map((g) => g.name)).toEqual([]);
+    });
+
+    it('keeps groups of all offered kinds disjoint (no tensor in two groups) and uniquely named', () => {
+      const owner = new Map<string, string>();
+      const clashes: string[] = [];
+      for (const group of ctx.groups()) {
+        for (const slice of [...group.producers, ...group.consumers]) {
+          const other = owner.get(slice.tensor);
+          if (other !== undefined && other !== group.name) clashes.push(`${slice.tensor}: ${other} and ${group.name}`);
+          owner.set(slice.tensor, group.name);
+        }
+      }
+      expect(clashes).toEqual([]);
+      const names = ctx.groups().map((g) => g.name);
+      expect(new Set(names).size).toBe(names.length);
+    });
+
+    it('gives every group a stack, a layer index and parameters per unit > 0', () => {
+      const shapeOf = (name: string): readonly number[] => ctx.model().tensors.get(name)?.shape ?? [];
+      for (const group of ctx.groups()) {
+        expect({
+          group: group.name,
+          ok: group.stack !== '' && Number.isInteger(group.layer) && group.layer >= 0,
+        }).toEqual({ group: group.name, ok: true });
+        expect(parametersPerUnit(group, shapeOf)).toBeGreaterThan(0);
+      }
+    });
+
+    it('folding every group with K = N (identity labels) leaves every tensor identical', () => {
+      const model = ctx.model();
+      const groups = ctx.groups();
+      const folded = foldModel(model, groups, new Map(groups.map((g) => [g.name, g.units])));
+      const changed: string[] = [];
+      for (const [name, before] of model.tensors) {
+        const after = folded.tensors.get(name);
+        if (after === undefined || after.shape.join() !== before.shape.join() || !sameBits(before.data, after.data)) {
+          changed.push(name);
+        }
+      }
+      expect(changed).toEqual([]);
+    });
+
+    it("runs through core's Pipeline, and the extended config of the result validates", async () => {
+      const model = ctx.model();
+      const description = describeModel(model);
+      const source = new MemorySource(model.tensors);
+      const sink = new MemorySink();
+      const pipeline = new Pipeline(
+        [adapter],
+        HALF_POLICY,
+        ROUND_ROBIN,
+        new UnitFeatureExtractor(),
+        new FoldingMerger(),
+        new MagnitudePruner(),
+        silentProgress,
+      );
+      const result = await pipeline.run(description, source, sink, { method: 'fold', sparsity: 0.5, kinds, seed: 0 });
+      await sink.commit();
+      expect(result.adapter).toBe(adapter.id);
+      const config = adapter.rewriteConfig(description, result.kept, 'extended');
+      expect(() => adapter.validate(describeModel({ config, tensors: sink.committed }))).not.toThrow();
+    });
+  });
+}

@@ -1,0 +1,236 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Random, type Tensor } from '@speechfold/core';
+import { ffnForward, maxRelDiff, randomInput } from '@speechfold/fold';
+import { createCheckpointSink, openCheckpoint } from '@speechfold/safetensors';
+import { synthesize } from '@speechfold/synth';
+import { main } from '../main';
+import { memoryIO } from '../io';
+import { EXIT_OK, EXIT_USAGE } from '../exit';
+import type { CompressReport } from './compress';
+
+const WHISPER_SMALL = {
+  d_model: 16,
+  encoder_layers: 2,
+  decoder_layers: 2,
+  encoder_attention_heads: 2,
+  decoder_attention_heads: 2,
+  encoder_ffn_dim: 32,
+  decoder_ffn_dim: 32,
+  num_mel_bins: 8,
+  max_source_positions: 16,
+  max_target_positions: 16,
+};
+
+let root: string;
+let hubert: string;
+let whisper: string;
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'speechfold-compress-'));
+  hubert = path.join(root, 'hubert');
+  whisper = path.join(root, 'whisper');
+  await synthesize({ arch: 'hubert-tiny', outDir: hubert, dtype: 'F16', seed: 1 });
+  await synthesize({ arch: 'whisper-tiny', outDir: whisper, dtype: 'F32', seed: 2, config: WHISPER_SMALL });
+}, 60_000);
+
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+async function run(...argv: string[]) {
+  const io = memoryIO();
+  const code = await main(argv, io);
+  return { code, out: io.out.join(''), err: io.err.join('') };
+}
+
+async function readAll(dir: string): Promise<Map<string, { dtype: string; shape: number[]; bytes: Uint8Array }>> {
+  const source = await openCheckpoint(dir);
+  const out = new Map<string, { dtype: string; shape: number[]; bytes: Uint8Array }>();
+  for (const t of source.list()) out.set(t.name, { dtype: t.dtype, shape: t.shape, bytes: await source.readBytes(t.name) });
+  await source.close();
+  return out;
+}
+
+async function readFloat(dir: string, names: string[]): Promise<Map<string, Tensor>> {
+  const source = await openCheckpoint(dir);
+  const out = new Map<string, Tensor>();
+  for (const name of names) out.set(name, { shape: source.info(name).shape, data: await source.readFloat32(name) });
+  await source.close();
+  return out;
+}
+
+function entries(dir: string): string[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+}
+
+describe('speechfold compress', () => {
+  it.each([
+    ['hubert', () => hubert],
+    ['whisper', () => whisper],
+  ])('%s at --sparsity 0 writes tensors identical to the input, dtype kept', async (_name, dir) => {
+    const out = path.join(root, `${_name}-s0`);
+    const { code, err } = await run('compress', dir(), '--out', out, '--sparsity', '0', '--groups', 'ffn,heads', '--quiet');
+    expect(err).toBe('');
+    expect(code).toBe(EXIT_OK);
+    const before = await readAll(dir());
+    const after = await readAll(out);
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    for (const [name, t] of before) {
+      expect(after.get(name)!.dtype).toBe(t.dtype);
+      expect(after.get(name)!.shape).toEqual(t.shape);
+      expect(Buffer.from(after.get(name)!.bytes).equals(Buffer.from(t.bytes))).toBe(true);
+    }
+    // tokenizer / preprocessor files are copied unchanged
+    for (const f of entries(dir()).filter((f) => !f.endsWith('.safetensors') && f !== 'config.json')) {
+      expect(fs.readFileSync(path.join(out, f))).toEqual(fs.readFileSync(path.join(dir(), f)));
+    }
+  }, 60_000);
+
+  it('folds a HuBERT checkpoint built from duplicated FFN units with every FFN block output unchanged', async () => {
+    const layers = [0, 1];
+    const names = (l: number) => ({
+      fc1: `hubert.encoder.layers.${l}.feed_forward.intermediate_dense`,
+      fc2: `hubert.encoder.layers.${l}.feed_forward.output_dense`,
+    });
+    // Rewrite the synthetic checkpoint so that units 2j and 2j+1 are identical in every FFN.
+    const dup = path.join(root, 'hubert-dup');
+    fs.mkdirSync(dup);
+    for (const f of entries(hubert).filter((f) => !f.endsWith('.safetensors'))) fs.copyFileSync(path.join(hubert, f), path.join(dup, f));
+    const source = await openCheckpoint(hubert);
+    const sink = await createCheckpointSink(dup);
+    for (const info of source.list()) {
+      const data = await source.readFloat32(info.name);
+      const layer = layers.find((l) => info.name.startsWith(names(l).fc1) || info.name.startsWith(names(l).fc2));
+      if (layer !== undefined && info.name.startsWith(names(layer).fc1)) {
+        const width = info.shape.length === 2 ? info.shape[1] : 1;
+        for (let u = 1; u < info.shape[0]; u += 2) data.copyWithin(u * width, (u - 1) * width, u * width);
+      } else if (layer !== undefined && info.name === `${names(layer).fc2}.weight`) {
+        const [rows, cols] = info.shape;
+        for (let r = 0; r < rows; r++) for (let u = 1; u < cols; u += 2) data[r * cols + u] = data[r * cols + u - 1];
+      }
+      await sink.addFloat32(info.name, 'F32', info.shape, data);
+    }
+    await sink.commit();
+    await source.close();
+
+    const out = path.join(root, 'hubert-dup-folded');
+    const report = path.join(root, 'dup-report.json');
+    const { code, err } = await run('compress', dup, '--out', out, '--sparsity', '0.5', '--export', 'hf', '--report', report, '--quiet');
+    expect(err).toBe('');
+    expect(code).toBe(EXIT_OK);
+    const r = JSON.parse(fs.readFileSync(report, 'utf8')) as CompressReport;
+    expect(r.groups.map((g) => [g.kind, g.n, g.k])).toEqual([
+      ['ffn', 64, 32],
+      ['ffn', 64, 32],
+    ]);
+    expect(r.export).toBe('hf');
+    const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+    expect(config.intermediate_size).toBe(32);
+    for (const l of layers) {
+      const tensorNames = ['weight', 'bias'].flatMap((p) => [`${names(l).fc1}.${p}`, `${names(l).fc2}.${p}`]);
+      const original = await readFloat(dup, tensorNames);
+      const folded = await readFloat(out, tensorNames);
+      expect(folded.get(`${names(l).fc1}.weight`)!.shape).toEqual([32, 32]);
+      const x = randomInput(new Random(l), 7, 32);
+      expect(maxRelDiff(ffnForward(folded, x, names(l)), ffnForward(original, x, names(l)))).toBeLessThan(1e-5);
+    }
+  }, 60_000);
+
+  it('writes an hf export whose shapes are exactly what its config implies', async () => {
+    const out = path.join(root, 'whisper-hf');
+    const { code } = await run('compress', whisper, '--out', out, '--sparsity', '0.25', '--export', 'hf', '--quiet');
+    expect(code).toBe(EXIT_OK);
+    const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+    expect(config.encoder_ffn_dim).toBe(24);
+    expect(config.decoder_ffn_dim).toBe(24);
+    const tensors = await readAll(out);
+    for (const stack of ['encoder', 'decoder']) {
+      for (const l of [0, 1]) {
+        expect(tensors.get(`model.${stack}.layers.${l}.fc1.weight`)!.shape).toEqual([24, 16]);
+        expect(tensors.get(`model.${stack}.layers.${l}.fc1.bias`)!.shape).toEqual([24]);
+        expect(tensors.get(`model.${stack}.layers.${l}.fc2.weight`)!.shape).toEqual([16, 24]);
+        expect(tensors.get(`model.${stack}.layers.${l}.fc2.bias`)!.shape).toEqual([16]);
+      }
+    }
+  }, 60_000);
+
+  describe('bad input: one line, exit code 2, no partial output', () => {
+    async function expectRefused(argv: string[], out: string, ...mentions: string[]) {
+      const { code, err } = await run('compress', ...argv, '--quiet');
+      expect(code).toBe(EXIT_USAGE);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      for (const m of mentions) expect(err).toContain(m);
+      expect(entries(path.dirname(out)).filter((f) => f.startsWith(path.basename(out)))).toEqual([]);
+    }
+
+    it('an unknown model type, listing the supported ones', async () => {
+      const dir = path.join(root, 'bert');
+      fs.cpSync(hubert, dir, { recursive: true });
+      const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
+      fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...config, model_type: 'bert' }));
+      const out = path.join(root, 'out-bert');
+      await expectRefused([dir, '--out', out], out, 'bert', 'hubert', 'whisper');
+    });
+
+    it('a missing tensor, named', async () => {
+      const dir = path.join(root, 'missing');
+      fs.mkdirSync(dir);
+      for (const f of entries(hubert).filter((f) => !f.endsWith('.safetensors'))) fs.copyFileSync(path.join(hubert, f), path.join(dir, f));
+      const source = await openCheckpoint(hubert);
+      const sink = await createCheckpointSink(dir);
+      const dropped = 'hubert.encoder.layers.1.feed_forward.output_dense.weight';
+      for (const info of source.list()) {
+        if (info.name !== dropped) await sink.addBytes(info.name, info.dtype, info.shape, await source.readBytes(info.name));
+      }
+      await sink.commit();
+      await source.close();
+      const out = path.join(root, 'out-missing');
+      await expectRefused([dir, '--out', out], out, dropped);
+    });
+
+    it('--out equal to the input', async () => {
+      const { code, err } = await run('compress', hubert, '--out', hubert, '--quiet');
+      expect(code).toBe(EXIT_USAGE);
+      expect(err).toContain('--out');
+      expect((await readAll(hubert)).size).toBeGreaterThan(0);
+    });
+
+    it('--out already existing without --force, and replaced with --force', async () => {
+      const out = path.join(root, 'exists');
+      fs.mkdirSync(out);
+      fs.writeFileSync(path.join(out, 'keep.txt'), 'mine');
+      const refused = await run('compress', hubert, '--out', out, '--quiet');
+      expect(refused.code).toBe(EXIT_USAGE);
+      expect(refused.err).toContain('--force');
+      expect(entries(out)).toEqual(['keep.txt']);
+      const forced = await run('compress', hubert, '--out', out, '--force', '--quiet');
+      expect(forced.code).toBe(EXIT_OK);
+      expect(entries(out)).toContain('model.safetensors');
+      expect(entries(out)).not.toContain('keep.txt');
+    }, 30_000);
+
+    it.each(['1', '-0.1', '1.5', 'abc', ''])('a sparsity of %p', async (s) => {
+      const out = path.join(root, `out-sparsity-${s}`);
+      await expectRefused([hubert, '--out', out, '--sparsity', s], out, '--sparsity');
+    });
+
+    it('a config that disagrees with the tensor shapes', async () => {
+      const dir = path.join(root, 'disagree');
+      fs.cpSync(hubert, dir, { recursive: true });
+      const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
+      fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...config, intermediate_size: 48 }));
+      const out = path.join(root, 'out-disagree');
+      await expectRefused([dir, '--out', out], out, 'intermediate');
+    });
+
+    it('a hub id, saying nothing is downloaded', async () => {
+      const out = path.join(root, 'out-hub');
+      await expectRefused(['facebook/hubert-large-ls960-ft', '--out', out], out, 'hub', 'local');
+    });
+
+    it('an hf export of uneven widths, pointing to extended and dense', async () => {
+      const out = path.join(root, 'out-uneven');
+      await expectRefused([whisper, '--out', out, '--groups', 'heads', '--sparsity', '0.5', '--export', 'hf'], out, 'extended', 'dense');
+    });
+  });
+});

@@ -1,0 +1,174 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  FormatError,
+  ModelDirCompressor,
+  OptionError,
+  PathError,
+  type CompressionResult,
+  type ProgressListener,
+} from '@speechfold/core';
+import { loadEngine, parseEngineId } from '@speechfold/engine-auto';
+import { createCompressionContainer, defaultAdapters, parseMethod, pipelineMethod } from '@speechfold/presets';
+import { isPolicyName, POLICIES } from '@speechfold/sparsity';
+
+/** Options of `speechfold compress`, as commander parses them. */
+export interface CompressCommandOptions {
+  out: string;
+  method: string;
+  sparsity: string;
+  policy: string;
+  policyFile?: string;
+  groups: string;
+  export: string;
+  seed: string;
+  engine: string;
+  report?: string;
+  force?: boolean;
+  norm: string;
+  repair?: boolean;
+  nInit: string;
+}
+
+/** The report `--report` writes (documented in the README). */
+export interface CompressReport {
+  input: string;
+  output: string;
+  method: string;
+  policy: string;
+  export: string | null;
+  groups: { name: string; kind: string; stack: string; layer: number; n: number; k: number; inertia: number | null; seconds: number }[];
+  allocations: { group: string; n: number; k: number; detail?: Record<string, number> }[];
+  parameters: { before: number; after: number; targetedBefore: number; targetedAfter: number };
+  sparsity: { requested: number; targeted: number; overall: number };
+  bytesSaved: boolean;
+  engine: string;
+  /** Why this engine: e.g. "engine onnxruntime (fastest that loads; tfjs-node skipped: ...)". */
+  engineChoice: string;
+  seed: number;
+  seconds: number;
+  versions: Record<string, string>;
+}
+
+const EXPORTS = ['auto', 'hf', 'extended', 'dense'];
+
+function parseNumber(option: string, value: string, check: (x: number) => boolean, expected: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !Number.isFinite(x) || !check(x)) throw new OptionError(option, `expected ${expected}, got '${value}'`);
+  return x;
+}
+
+async function readPolicyFile(file: string | undefined): Promise<unknown> {
+  if (file === undefined) return undefined;
+  const text = await fs.readFile(file, 'utf8').catch((cause) => {
+    throw new PathError(file, `cannot read the policy file: ${(cause as Error).message}`);
+  });
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new FormatError({ file }, `expected JSON policy options: ${(cause as Error).message}`);
+  }
+}
+
+/** Checks every option before any work, then compresses and returns the report. */
+export async function runCompress(
+  input: string,
+  opts: CompressCommandOptions,
+  progress: ProgressListener,
+): Promise<CompressReport> {
+  const started = Date.now();
+  const method = parseMethod(opts.method);
+  const sparsity = parseNumber('--sparsity', opts.sparsity, (x) => x >= 0 && x < 1, 'a number in [0, 1)');
+  const seed = parseNumber('--seed', opts.seed, (x) => Number.isSafeInteger(x) && x >= 0, 'a non-negative integer');
+  const nInit = parseNumber('--n-init', opts.nInit, (x) => Number.isSafeInteger(x) && x >= 1, 'a positive integer');
+  if (!isPolicyName(opts.policy)) {
+    throw new OptionError('--policy', `unknown policy '${opts.policy}'; choose one of: ${POLICIES.join(', ')}`);
+  }
+  if (opts.policy === 'explicit' && opts.policyFile === undefined) {
+    throw new OptionError('--policy-file', 'the explicit policy needs a --policy-file with its per-layer table');
+  }
+  if (!EXPORTS.includes(opts.export)) {
+    throw new OptionError('--export', `unknown export '${opts.export}'; choose one of: ${EXPORTS.join(', ')}`);
+  }
+  if (opts.norm !== 'l1' && opts.norm !== 'l2') throw new OptionError('--norm', `expected l1 or l2, got '${opts.norm}'`);
+  const kinds = opts.groups.split(',').map((k) => k.trim()).filter(Boolean);
+  const engineId = parseEngineId(opts.engine);
+  const policyOptions = await readPolicyFile(opts.policyFile);
+
+  // The engine choice goes into the summary and report, not the progress stream, so that a refused
+  // input prints exactly one line.
+  const engineNotes: string[] = [];
+  const engine = await loadEngine(engineId, (e) => (e.type === 'info' ? void engineNotes.push(e.message) : progress(e)));
+  try {
+    const container = createCompressionContainer({
+      engine,
+      adapters: defaultAdapters(),
+      method,
+      policy: opts.policy,
+      policyOptions,
+      norm: opts.norm,
+      dense: opts.export === 'dense',
+      progress,
+    });
+    const result: CompressionResult = await container.resolve(ModelDirCompressor).compress(input, opts.out, {
+      method: pipelineMethod(method),
+      sparsity,
+      kinds,
+      seed,
+      nInit,
+      repair: opts.repair === true,
+      exportMode: opts.export,
+      force: opts.force === true,
+    });
+    const report: CompressReport = {
+      input,
+      output: opts.out,
+      method,
+      policy: opts.policy,
+      export: result.exportMode,
+      groups: result.groups,
+      allocations: result.allocations,
+      parameters: result.parameters,
+      sparsity: { requested: sparsity, ...result.sparsity },
+      bytesSaved: !result.shapesKept,
+      engine: engine.name,
+      engineChoice: engineNotes.join('; ') || `engine ${engine.name}`,
+      seed,
+      seconds: (Date.now() - started) / 1000,
+      versions: versions(),
+    };
+    if (opts.report !== undefined) await writeReport(opts.report, report);
+    return report;
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** Writes JSON atomically (temp file, then rename). */
+async function writeReport(file: string, report: CompressReport): Promise<void> {
+  const temp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
+  await fs.writeFile(temp, JSON.stringify(report, null, 2) + '\n');
+  await fs.rename(temp, file);
+}
+
+function versions(): Record<string, string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const own = require('../../package.json') as { version: string };
+  return { speechfold: own.version, node: process.version, platform: `${os.platform()}-${os.arch()}` };
+}
+
+/** A short human summary of a report. */
+export function formatCompressSummary(r: CompressReport): string {
+  const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const lines = [
+    `${r.method} ${r.policy} at ${pct(r.sparsity.requested)}: ${r.groups.length} groups in ${r.seconds.toFixed(1)} s`,
+    r.engineChoice,
+    `parameters ${n(r.parameters.before)} -> ${n(r.parameters.after)} ` +
+      `(targeted ${pct(r.sparsity.targeted)} removed, whole model ${pct(r.sparsity.overall)})`,
+    `wrote ${r.output} (export ${r.export ?? 'none'})` +
+      (r.bytesSaved ? '' : ': original shapes kept, so this export saves no bytes'),
+  ];
+  return lines.join('\n') + '\n';
+}

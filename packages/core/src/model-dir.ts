@@ -1,0 +1,148 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { inject, injectable } from 'tsyringe';
+import { FormatError, OptionError, PathError } from './errors';
+import type { TensorSourceFactory, TensorSinkFactory } from './factories';
+import type { ModelDescription } from './method';
+import { Pipeline, type CompressionResult, type CompressOptions } from './pipeline';
+import type { ProgressListener } from './progress';
+import { TOKENS } from './tokens';
+
+/** Weight files of other formats: never copied, since they would hold the uncompressed model. */
+const WEIGHT_FILE = /(\.safetensors|\.bin|\.pt|\.pth|\.ckpt|\.h5|\.msgpack|\.onnx|\.safetensors\.index\.json|\.bin\.index\.json)$/;
+
+/** Where and how to write. */
+export interface ModelDirOptions extends CompressOptions {
+  exportMode: string;
+  /** Replace an existing output dir (never the input). */
+  force?: boolean;
+}
+
+/** Reads a model dir's config.json and tensor table. */
+export async function describeModelDir(dir: string, sources: TensorSourceFactory): Promise<ModelDescription> {
+  await checkModelDir(dir);
+  const configPath = path.join(dir, 'config.json');
+  let config: unknown;
+  try {
+    config = JSON.parse(await fs.readFile(configPath, 'utf8'));
+  } catch (cause) {
+    throw new FormatError({ file: configPath }, `expected a JSON object: ${(cause as Error).message}`);
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new FormatError({ file: configPath }, 'expected a JSON object');
+  }
+  const source = await sources.open(dir);
+  try {
+    return { config: config as Record<string, unknown>, tensors: source.list() };
+  } finally {
+    await source.close();
+  }
+}
+
+/** Refuses a path that is not a local model dir, with a word for hub ids (nothing is ever downloaded). */
+export async function checkModelDir(dir: string): Promise<void> {
+  const stat = await fs.stat(dir).catch(() => null);
+  if (!stat) {
+    const hubId = /^[\w.-]+\/[\w.-]+$/.test(dir) && !dir.startsWith('.');
+    throw new PathError(
+      dir,
+      hubId
+        ? 'no such dir; it looks like a hub id, and speechfold never downloads: pass a local checkpoint dir'
+        : 'no such file or directory',
+    );
+  }
+  if (!stat.isDirectory()) throw new PathError(dir, 'expected a model dir (config.json + model.safetensors)');
+  const config = await fs.stat(path.join(dir, 'config.json')).catch(() => null);
+  if (!config) throw new PathError(dir, 'not a model dir: expected a config.json in it');
+}
+
+/**
+ * Compresses a checkpoint dir into a new one: tensors through the Pipeline, config.json rewritten by
+ * the adapter, the other files (tokenizer, preprocessor, generation config) copied unchanged.
+ * Everything is written to a temp dir beside the output and renamed into place at the end, so a run
+ * that fails part-way leaves no output dir; the input is never written.
+ */
+@injectable()
+export class ModelDirCompressor {
+  constructor(
+    @inject(Pipeline) private readonly pipeline: Pipeline,
+    @inject(TOKENS.TensorSourceFactory) private readonly sources: TensorSourceFactory,
+    @inject(TOKENS.TensorSinkFactory) private readonly sinks: TensorSinkFactory,
+    @inject(TOKENS.ProgressListener) private readonly progress: ProgressListener,
+  ) {}
+
+  /** Runs the compression of `input` into `output`. */
+  async compress(input: string, output: string, options: ModelDirOptions): Promise<CompressionResult> {
+    const model = await describeModelDir(input, this.sources);
+    await checkOutput(input, output, options.force === true);
+    const temp = `${output.replace(/[\\/]+$/, '')}.speechfold-partial-${process.pid}-${Date.now()}`;
+    await fs.mkdir(temp, { recursive: false }).catch((cause) => {
+      throw new PathError(temp, `cannot create the output's temp dir: ${(cause as Error).message}`, { cause });
+    });
+    const source = await this.sources.open(input);
+    try {
+      const sink = await this.sinks.create(temp, { protectedPaths: [path.resolve(input)] });
+      let result: CompressionResult;
+      try {
+        result = await this.pipeline.run(model, source, sink, options);
+        await sink.commit();
+      } catch (error) {
+        await sink.abort();
+        throw error;
+      }
+      await writeJson(path.join(temp, 'config.json'), result.config ?? model.config);
+      await copyOtherFiles(input, temp);
+      await moveIntoPlace(temp, output, options.force === true);
+      return result;
+    } catch (error) {
+      await fs.rm(temp, { recursive: true, force: true });
+      throw error;
+    } finally {
+      await source.close();
+    }
+  }
+}
+
+/** The output must differ from the input, not sit inside it, and not exist unless --force. */
+async function checkOutput(input: string, output: string, force: boolean): Promise<void> {
+  const realInput = await fs.realpath(input);
+  const absOutput = path.resolve(output);
+  const realOutput = await fs.realpath(absOutput).catch(() => absOutput);
+  if (realOutput === realInput || realInput.startsWith(realOutput + path.sep)) {
+    throw new OptionError('--out', `'${output}' is the input model dir (or holds it); choose another output dir`);
+  }
+  if (realOutput.startsWith(realInput + path.sep)) {
+    throw new OptionError('--out', `'${output}' is inside the input model dir; choose a dir outside it`);
+  }
+  const exists = await fs.stat(absOutput).catch(() => null);
+  if (exists && !force) throw new PathError(output, 'already exists; pass --force to replace it');
+  if (exists && !exists.isDirectory()) throw new PathError(output, 'exists and is not a dir; refusing to replace it');
+  const parent = await fs.stat(path.dirname(absOutput)).catch(() => null);
+  if (!parent?.isDirectory()) throw new PathError(path.dirname(absOutput), 'the output dir\'s parent does not exist');
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  await fs.writeFile(file, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Copies the model dir's plain files other than weights and config.json. */
+async function copyOtherFiles(input: string, output: string): Promise<void> {
+  for (const entry of await fs.readdir(input, { withFileTypes: true })) {
+    if (!entry.isFile() || entry.name === 'config.json' || WEIGHT_FILE.test(entry.name)) continue;
+    await fs.copyFile(path.join(input, entry.name), path.join(output, entry.name));
+  }
+}
+
+/** Renames the finished temp dir to the output; an old output (with --force) is removed only after. */
+async function moveIntoPlace(temp: string, output: string, force: boolean): Promise<void> {
+  const exists = await fs.stat(output).catch(() => null);
+  if (!exists) {
+    await fs.rename(temp, output);
+    return;
+  }
+  if (!force) throw new PathError(output, 'appeared while compressing; pass --force to replace it');
+  const old = `${temp}-old`;
+  await fs.rename(output, old);
+  await fs.rename(temp, output);
+  await fs.rm(old, { recursive: true, force: true });
+}
