@@ -81,7 +81,9 @@ export class ModelDirCompressor {
     });
     const source = await this.sources.open(input);
     try {
-      const sink = await this.sinks.create(temp, { protectedPaths: [path.resolve(input)] });
+      // HF's loaders read `format` from the metadata (older transformers refuse a file without it).
+      const metadata = { ...source.metadata(), format: source.metadata().format ?? 'pt' };
+      const sink = await this.sinks.create(temp, { protectedPaths: [path.resolve(input)], metadata });
       let result: CompressionResult;
       try {
         result = await this.pipeline.run(model, source, sink, options);
