@@ -3,22 +3,29 @@
 // and @speechfold/* imports resolve to packages/*/src so no build is needed before testing.
 const path = require('path');
 
+// @wasm-audio-decoders/flac (FLAC decoding in @speechfold/audio) and its dependencies are ES modules:
+// jest's CommonJS runtime needs them transpiled (plain node loads them through require(esm), Node >= 20.19).
+const ESM_PACKAGES = ['@wasm-audio-decoders', 'codec-parser', 'simple-yenc', '@eshaz'];
+
+const swcOptions = (syntax) => ({
+  jsc: {
+    parser: syntax === 'typescript' ? { syntax, decorators: true } : { syntax },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+  },
+  module: { type: 'commonjs' },
+});
+
 module.exports = {
   // Native addons (onnxruntime-node, tfjs-node) return host-realm typed arrays: see jest.environment.js.
   testEnvironment: path.join(__dirname, 'jest.environment.js'),
   transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      {
-        jsc: {
-          parser: { syntax: 'typescript', decorators: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true },
-          target: 'es2022',
-        },
-        module: { type: 'commonjs' },
-      },
-    ],
+    '^.+\\.ts$': ['@swc/jest', swcOptions('typescript')],
+    '^.+\\.js$': ['@swc/jest', swcOptions('ecmascript')],
   },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+  // Decoding real audio and running model forwards take seconds, more on a loaded 2-core machine.
+  testTimeout: 30_000,
   moduleNameMapper: {
     '^@speechfold/([a-z0-9-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
   },
