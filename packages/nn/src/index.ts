@@ -1,0 +1,13 @@
+export { matmulAuto, jsMatmul, transpose, productShape, DEFAULT_ENGINE_MIN_WORK } from './matmul';
+export type { MatmulAutoOptions } from './matmul';
+export { linear, addBiasInPlace } from './linear';
+export { layerNorm, groupNorm, channelLayerNorm } from './norm';
+export { gelu, geluInPlace, geluScalar } from './gelu';
+export { erf } from './erf';
+export { softmaxRows, softmaxRowsInPlace } from './softmax';
+export { multiHeadAttention } from './attention';
+export type { AttentionOptions } from './attention';
+export { conv1d, conv1dOutputLength } from './conv1d';
+export type { Conv1dOptions } from './conv1d';
+export { signalToFrames, framesToSignal, checkSignal } from './signal';
+export type { Signal } from './signal';
