@@ -6,6 +6,7 @@ import { formatInspect, inspectCheckpoint } from './commands/inspect';
 import { runSynth } from './commands/synth';
 import { formatCompressSummary, runCompress, type CompressCommandOptions } from './commands/compress';
 import { createProgressRenderer } from './progress';
+import { formatEvalSummary, runEval, type EvalCommandOptions } from './commands/eval';
 
 /** Builds the command tree. Actions write through `io` and never call process.exit. */
 function buildProgram(io: CliIO): Command {
@@ -65,6 +66,30 @@ function buildProgram(io: CliIO): Command {
         const report = await runCompress(input, opts, renderer.listener);
         renderer.stop();
         io.stdout(formatCompressSummary(report));
+      } finally {
+        renderer.stop();
+      }
+    });
+
+  program
+    .command('eval')
+    .description('transcribe a LibriSpeech split (or a file list) with a HuBERT-CTC or Whisper checkpoint and score WER')
+    .argument('<model-dir>', 'a local checkpoint dir (stock HF or a speechfold extended export)')
+    .requiredOption('--data <path>', 'a LibriSpeech split dir (speaker/chapter/*.flac + *.trans.txt) or a list file')
+    .option('--limit <n>', 'only the first N utterances')
+    .option('--json <file>', 'write the JSON result there')
+    .option('--engine <engine>', 'auto|tfjs|onnxruntime|wasm', 'auto')
+    .option('--strict', 'stop at the first bad utterance or dataset problem (default: count and skip)')
+    .option('--resample', 'resample audio that is not 16 kHz (default: such a file is skipped)')
+    .option('--normalizer <style>', 'basic|whisper-english (default: whisper-english for Whisper, basic for HuBERT)')
+    .option('--max-new-tokens <n>', 'Whisper: most tokens generated per utterance')
+    .option('--quiet', 'no progress output')
+    .action(async (modelDir: string, opts: EvalCommandOptions & { quiet?: boolean }) => {
+      const renderer = createProgressRenderer(io, opts.quiet === true);
+      try {
+        const result = await runEval(modelDir, opts, renderer.listener);
+        renderer.stop();
+        io.stdout(formatEvalSummary(result));
       } finally {
         renderer.stop();
       }

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { synthesize } from '@speechfold/synth';
+import { main } from '../main';
+import { memoryIO } from '../io';
+import { EXIT_OK, EXIT_USAGE } from '../exit';
+import type { EvalJson } from './eval';
+
+const TEST_CLEAN = path.resolve(__dirname, '../../../../../shared/data/LibriSpeech/test-clean');
+let root: string;
+let model: string;
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'speechfold-cli-eval-'));
+  model = path.join(root, 'hubert');
+  await synthesize({ arch: 'hubert-tiny', outDir: model, seed: 5, dtype: 'F16' });
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+async function run(...argv: string[]) {
+  const io = memoryIO();
+  const code = await main(argv, io);
+  return { code, out: io.out.join(''), err: io.err.join('') };
+}
+
+describe('speechfold eval', () => {
+  it('writes the documented JSON and prints WER and the real-time factor', async () => {
+    const json = path.join(root, 'eval.json');
+    const { code, out } = await run('eval', model, '--data', TEST_CLEAN, '--limit', '2', '--json', json, '--quiet');
+    expect(code).toBe(EXIT_OK);
+    expect(out).toMatch(/^WER \d+\.\d\d% on 2 utterances/);
+    expect(out).toContain('real-time factor');
+    const r = JSON.parse(fs.readFileSync(json, 'utf8')) as EvalJson;
+    for (const key of ['wer', 'words', 'substitutions', 'deletions', 'insertions', 'utterances', 'seconds', 'engine']) {
+      expect(r).toHaveProperty(key);
+    }
+    expect(r.utterances.map((u) => Object.keys(u).slice(0, 3))).toEqual([
+      ['id', 'ref', 'hyp'],
+      ['id', 'ref', 'hyp'],
+    ]);
+  }, 60_000);
+
+  it('names a missing data path, a missing model and a bad --limit in one line with exit code 2', async () => {
+    const missing = path.join(root, 'no-split');
+    for (const argv of [
+      ['eval', model, '--data', missing],
+      ['eval', path.join(root, 'no-model'), '--data', TEST_CLEAN],
+      ['eval', model, '--data', TEST_CLEAN, '--limit', '0'],
+    ]) {
+      const { code, err } = await run(...argv, '--quiet');
+      expect(code).toBe(EXIT_USAGE);
+      expect(err.trim().split('\n')).toHaveLength(1);
+    }
+    expect((await run('eval', model, '--data', missing, '--quiet')).err).toContain(missing);
+  }, 30_000);
+});

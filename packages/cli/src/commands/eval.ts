@@ -1,0 +1,84 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { OptionError, type ProgressListener } from '@speechfold/core';
+import { loadEngine, parseEngineId } from '@speechfold/engine-auto';
+import { evaluate, loadRecognizer, type EvaluationReport } from '@speechfold/evaluate';
+
+/** Options of `speechfold eval`, as commander parses them. */
+export interface EvalCommandOptions {
+  data: string;
+  limit?: string;
+  json?: string;
+  engine: string;
+  strict?: boolean;
+  resample?: boolean;
+  normalizer?: string;
+  maxNewTokens?: string;
+}
+
+/** The JSON `--json` writes: the evaluation plus model, data and engine (documented in the README). */
+export interface EvalJson extends EvaluationReport {
+  model: string;
+  data: string;
+  engine: string;
+  engineChoice: string;
+}
+
+function positiveInt(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const x = Number(value);
+  if (!Number.isSafeInteger(x) || x < 1) throw new OptionError(option, `expected a positive integer, got '${value}'`);
+  return x;
+}
+
+/** Checks the options, loads the model and evaluates it. */
+export async function runEval(modelDir: string, opts: EvalCommandOptions, progress: ProgressListener): Promise<EvalJson> {
+  const limit = positiveInt('--limit', opts.limit);
+  const maxNewTokens = positiveInt('--max-new-tokens', opts.maxNewTokens);
+  if (opts.normalizer !== undefined && opts.normalizer !== 'basic' && opts.normalizer !== 'whisper-english') {
+    throw new OptionError('--normalizer', `expected basic or whisper-english, got '${opts.normalizer}'`);
+  }
+  const engineId = parseEngineId(opts.engine);
+  const notes: string[] = [];
+  const engine = await loadEngine(engineId, (e) => (e.type === 'info' ? void notes.push(e.message) : progress(e)));
+  try {
+    const recognizer = await loadRecognizer(modelDir, engine, { maxNewTokens });
+    const report = await evaluate(recognizer, {
+      data: opts.data,
+      limit,
+      strict: opts.strict === true,
+      resample: opts.resample === true,
+      normalizer: opts.normalizer as 'basic' | 'whisper-english' | undefined,
+      progress,
+    });
+    const json: EvalJson = {
+      model: modelDir,
+      data: opts.data,
+      engine: engine.name,
+      engineChoice: notes.join('; ') || `engine ${engine.name}`,
+      ...report,
+    };
+    if (opts.json !== undefined) {
+      const temp = path.join(path.dirname(path.resolve(opts.json)), `.${path.basename(opts.json)}.${process.pid}.tmp`);
+      await fs.writeFile(temp, JSON.stringify(json, null, 2) + '\n');
+      await fs.rename(temp, opts.json);
+    }
+    return json;
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** A short human summary of an evaluation. */
+export function formatEvalSummary(r: EvalJson): string {
+  const lines = [
+    `WER ${(100 * r.wer).toFixed(2)}% on ${r.utterances.length} utterances, ${r.words} words ` +
+      `(S ${r.substitutions}, D ${r.deletions}, I ${r.insertions}; normaliser ${r.normalizer})`,
+    `${r.seconds.toFixed(1)} s for ${r.audioSeconds.toFixed(1)} s of audio (real-time factor ${r.rtf.toFixed(3)}); ${r.engineChoice}`,
+  ];
+  if (r.skipped.length > 0) {
+    lines.push(`skipped ${r.skipped.length}:`);
+    for (const s of r.skipped) lines.push(`  ${s.id ?? s.file}: ${s.message}`);
+  }
+  return lines.join('\n') + '\n';
+}
