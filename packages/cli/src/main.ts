@@ -7,9 +7,11 @@ import { runSynth } from './commands/synth';
 import { formatCompressSummary, runCompress, type CompressCommandOptions } from './commands/compress';
 import { createProgressRenderer } from './progress';
 import { formatEvalSummary, runEval, type EvalCommandOptions } from './commands/eval';
+import { runImport, type ImportCommandOptions } from './commands/import';
+import { runReproduce, type ReproduceCommandOptions } from './commands/reproduce';
 
 /** Builds the command tree. Actions write through `io` and never call process.exit. */
-function buildProgram(io: CliIO): Command {
+function buildProgram(io: CliIO, argv: string[]): Command {
   const program = new Command('speechfold')
     .description('Data-free, training-free compression of speech foundation models by k-means channel folding.')
     .exitOverride()
@@ -95,12 +97,52 @@ function buildProgram(io: CliIO): Command {
       }
     });
 
+  program
+    .command('import')
+    .description('convert a checkpoint of another format into an HF-layout dir (formats: ctranslate2)')
+    .argument('<format>', 'ctranslate2 (a faster-whisper / CTranslate2 Whisper model dir)')
+    .argument('<dir>', 'the model dir (config.json, tokenizer.json, model.bin)')
+    .requiredOption('--out <dir>', 'output HF checkpoint dir (must not exist or be empty)')
+    .option('--parts <files>', 'model.bin split into parts: the part files, comma-separated, in order')
+    .option('--dtype <dtype>', 'f16|f32 (default: f16 when every weight is f16)')
+    .action(async (format: string, dir: string, opts: ImportCommandOptions) => {
+      const result = await runImport(format, dir, opts);
+      io.stdout(`wrote ${opts.out}: ${result.parameters.toLocaleString('en-US')} parameters, ${result.files.length} files\n`);
+    });
+
+  program
+    .command('reproduce')
+    .description('the paper\'s comparison: compress at each sparsity with each method and policy, evaluate WER on each set (resumable)')
+    .requiredOption('--model <dir>', 'the uncompressed checkpoint dir')
+    .requiredOption('--data <dirs>', 'split dirs, comma-separated (e.g. .../test-clean,.../test-other)')
+    .requiredOption('--out <dir>', 'results dir: table.md, results.json, *.svg, models/, cells/ (reused to resume)')
+    .option('--sparsities <list>', 'comma-separated sparsities', '0.1,0.2,0.5')
+    .option('--methods <list>', 'kmeans,magnitude,magnitude-unstructured', 'kmeans,magnitude')
+    .option('--policies <list>', 'uniform,mixed,schedule', 'uniform,mixed')
+    .option('--groups <kinds>', 'group kinds to compress', 'ffn')
+    .option('--seed <n>', 'k-means seed', '0')
+    .option('--limit <n>', 'only the first N utterances of each set')
+    .option('--max-new-tokens <n>', 'Whisper: most tokens generated per utterance')
+    .option('--engine <engine>', 'auto|tfjs|onnxruntime|wasm', 'auto')
+    .option('--quiet', 'no progress output')
+    .action(async (opts: ReproduceCommandOptions & { quiet?: boolean }) => {
+      const renderer = createProgressRenderer(io, opts.quiet === true);
+      const command = ['speechfold', ...argv].join(' ');
+      try {
+        const result = await runReproduce(opts, command, renderer.listener);
+        renderer.stop();
+        io.stdout(`wrote ${opts.out}/table.md, results.json and plots (${result.cells.length} cells)\n`);
+      } finally {
+        renderer.stop();
+      }
+    });
+
   return program;
 }
 
 /** Runs the CLI on `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
-  const program = buildProgram(io);
+  const program = buildProgram(io, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT_OK;

@@ -73,6 +73,7 @@ describe('synthesize hubert-tiny', () => {
       'model.safetensors',
       'preprocessor_config.json',
       'special_tokens_map.json',
+      'speechfold-synthetic.json',
       'tokenizer_config.json',
       'vocab.json',
     ]);

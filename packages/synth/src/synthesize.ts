@@ -6,6 +6,7 @@ import path from 'node:path';
 import { OptionError, numel, silentProgress, type ProgressListener } from '@speechfold/core';
 import { whisperSpecialTokens } from '@speechfold/adapter-whisper';
 import { createCheckpointSink } from '@speechfold/safetensors';
+import { writeJsonFile } from './json-files';
 import { planModel, resolveArch, type ArchId, type ConfigOverrides, type ModelPlan } from './archs';
 import { assertHubertVocabulary, writeHubertFiles } from './hubert-files';
 import {
@@ -67,6 +68,9 @@ async function writeSideFiles(dir: string, plan: ModelPlan, dtype: SynthDType): 
   await writeWhisperTokenizerFiles(dir, special);
 }
 
+/** File written beside every synthetic checkpoint: its weights are random. */
+export const SYNTHETIC_MARKER = 'speechfold-synthetic.json';
+
 /** Writes a synthetic checkpoint of `options.arch` into `options.outDir`. */
 export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   // Check everything the user chose before touching the disk.
@@ -86,6 +90,9 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const created = await prepareOutDir(dir);
   try {
     await writeSideFiles(dir, plan, dtype);
+    // A marker that travels into compressed copies (compress copies side files), so reports built on
+    // them can say the weights are random.
+    await writeJsonFile(dir, SYNTHETIC_MARKER, { weights: 'random', arch: options.arch, seed, dtype });
     // 'format: pt' is what HF's loader expects in the safetensors metadata of a PyTorch checkpoint.
     const sink = await createCheckpointSink(dir, { metadata: { format: 'pt' }, maxShardBytes });
     try {
