@@ -3,15 +3,9 @@
  * shapes follow HF transformers' modeling_hubert.py (which reuses the wav2vec2 modules), in module
  * order. A compressed checkpoint (extended export) differs only in its layers' widths.
  */
+import type { LayerWidths, ParameterSpec } from '@speechfold/adapter-common';
 import type { HubertConfig } from './config';
-import type { LayerWidths } from './export-key';
 import { stockHubertWidths } from './widths';
-
-/** One stored parameter: its state-dict name and shape. */
-export interface ParameterSpec {
-  name: string;
-  shape: number[];
-}
 
 /** How a checkpoint stores HuBERT: name prefix, head, and each encoder layer's widths. */
 export interface HubertLayout {

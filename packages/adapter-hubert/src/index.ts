@@ -7,7 +7,6 @@ export {
   hubertParameters,
   parameterCount,
   defaultHubertLayout,
-  type ParameterSpec,
   type HubertLayout,
 } from './architecture';
 export { validateHubertConfig, HUBERT_ARCHITECTURES } from './validate';
@@ -16,11 +15,15 @@ export { HUBERT_GROUP_KINDS, hubertGroups, type HubertGroupKind } from './groups
 export { validateHubertModel, detectHubertPrefix } from './model-check';
 export { rewriteHubertConfig } from './rewrite';
 export { hubertLayerWidths, stockHubertWidths } from './widths';
-export { EXPORT_MODES, parseExportMode, type ExportMode } from './export-config';
+// Shared with the other adapters; re-exported so this package's API stays as it was.
 export {
+  EXPORT_MODES,
+  parseExportMode,
+  type ExportMode,
   SPEECHFOLD_KEY,
   SPEECHFOLD_KEY_VERSION,
   type LayerWidths,
   type LayerEntry,
   type SpeechfoldKey,
-} from './export-key';
+  type ParameterSpec,
+} from '@speechfold/adapter-common';

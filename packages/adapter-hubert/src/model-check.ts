@@ -4,10 +4,9 @@
  * config.json (stock fields, or the per-layer widths of an extended export) implies.
  */
 import type { ModelDescription, TensorInfo } from '@speechfold/core';
+import { checkTensors, readSpeechfoldKey, SPEECHFOLD_KEY } from '@speechfold/adapter-common';
 import { hubertParameters, type HubertLayout } from './architecture';
 import type { HubertConfig } from './config';
-import { readSpeechfoldKey, SPEECHFOLD_KEY } from './export-key';
-import { checkTensors } from './tensor-check';
 import { validateHubertConfig } from './validate';
 import { hubertLayerWidths } from './widths';
 

@@ -1,10 +1,10 @@
 /**
- * config.json of a compressed HuBERT model (export modes in export-config.ts): 'hf' writes the common
- * FFN width to intermediate_size; 'extended' lists every encoder layer under the `speechfold` key;
- * 'dense' only marks the export.
+ * config.json of a compressed HuBERT model (export modes in @speechfold/adapter-common): 'hf' writes
+ * the common FFN width to intermediate_size; 'extended' lists every encoder layer under the
+ * `speechfold` key; 'dense' only marks the export.
  */
 import type { ModelDescription } from '@speechfold/core';
-import { exportConfig, parseExportMode, widthsBeforeAndAfter } from './export-config';
+import { exportConfig, parseExportMode, widthsBeforeAndAfter } from '@speechfold/adapter-common';
 import { HUBERT_GROUP_KINDS, hubertGroupNames, hubertGroups } from './groups';
 import { resolveHubert } from './model-check';
 import { stockHubertWidths } from './widths';

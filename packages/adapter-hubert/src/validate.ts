@@ -4,7 +4,6 @@
  * describe a different model.
  */
 import { ModelError } from '@speechfold/core';
-import type { HubertConfig } from './config';
 import {
   asRawConfig,
   fieldError,
@@ -15,7 +14,8 @@ import {
   readNumber,
   readString,
   readStringArray,
-} from './config-fields';
+} from '@speechfold/adapter-common';
+import type { HubertConfig } from './config';
 
 /** The classes this adapter describes: the CTC model and the bare encoder (no head, no 'hubert.' prefix). */
 export const HUBERT_ARCHITECTURES = ['HubertForCTC', 'HubertModel'] as const;

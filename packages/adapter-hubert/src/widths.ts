@@ -3,8 +3,8 @@
  * the `speechfold` key of an extended export. This is what a runtime needs to build a compressed
  * model, and what validation checks the tensors against.
  */
+import { readSpeechfoldKey, widthsFromKey, type LayerWidths } from '@speechfold/adapter-common';
 import type { HubertConfig } from './config';
-import { readSpeechfoldKey, widthsFromKey, type LayerWidths } from './export-key';
 import { validateHubertConfig } from './validate';
 
 /** The widths the stock fields state: intermediate_size and num_attention_heads in every layer. */

@@ -3,15 +3,9 @@
  * shapes follow transformers' modeling_whisper.py, in module order. A compressed checkpoint
  * (extended export) differs only in its layers' widths.
  */
+import type { LayerWidths, ParameterSpec } from '@speechfold/adapter-common';
 import type { WhisperConfig } from './config';
-import type { LayerWidths } from './export-key';
 import { stockWhisperWidths } from './widths';
-
-/** One stored parameter: its state-dict name and shape. */
-export interface ParameterSpec {
-  name: string;
-  shape: number[];
-}
 
 type Add = (name: string, shape: number[]) => void;
 

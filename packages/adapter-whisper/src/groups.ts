@@ -9,7 +9,7 @@
  * Unit counts are read from the tensor shapes, so an extended export can be compressed again.
  */
 import { ModelError, OptionError, type FoldGroup, type ModelDescription, type UnitSlice } from '@speechfold/core';
-import type { LayerWidths } from './export-key';
+import type { LayerWidths } from '@speechfold/adapter-common';
 import { resolveWhisper } from './model-check';
 
 /** The group kinds this adapter offers. */

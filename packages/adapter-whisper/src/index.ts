@@ -3,7 +3,7 @@ import 'reflect-metadata';
 
 export type { WhisperConfig, ForcedDecoderId } from './config';
 export { WHISPER_PRESETS, whisperPreset, type WhisperPresetId } from './presets';
-export { whisperParameters, parameterCount, type ParameterSpec } from './architecture';
+export { whisperParameters, parameterCount } from './architecture';
 export { validateWhisperConfig } from './validate';
 export {
   WHISPER_LANGUAGES,
@@ -20,11 +20,15 @@ export { WHISPER_GROUP_KINDS, whisperGroups, type WhisperGroupKind } from './gro
 export { validateWhisperModel } from './model-check';
 export { rewriteWhisperConfig } from './rewrite';
 export { whisperLayerWidths, stockWhisperWidths } from './widths';
-export { EXPORT_MODES, parseExportMode, type ExportMode } from './export-config';
+// Shared with the other adapters; re-exported so this package's API stays as it was.
 export {
+  EXPORT_MODES,
+  parseExportMode,
+  type ExportMode,
   SPEECHFOLD_KEY,
   SPEECHFOLD_KEY_VERSION,
   type LayerWidths,
   type LayerEntry,
   type SpeechfoldKey,
-} from './export-key';
+  type ParameterSpec,
+} from '@speechfold/adapter-common';

@@ -3,11 +3,9 @@
  * fields, or the per-layer widths of an extended export) implies.
  */
 import type { ModelDescription } from '@speechfold/core';
+import { checkTensors, readSpeechfoldKey, SPEECHFOLD_KEY, type LayerWidths } from '@speechfold/adapter-common';
 import { whisperParameters } from './architecture';
 import type { WhisperConfig } from './config';
-import type { LayerWidths } from './export-key';
-import { readSpeechfoldKey, SPEECHFOLD_KEY } from './export-key';
-import { checkTensors } from './tensor-check';
 import { validateWhisperConfig } from './validate';
 import { whisperLayerWidths } from './widths';
 

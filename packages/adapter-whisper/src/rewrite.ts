@@ -1,10 +1,10 @@
 /**
- * config.json of a compressed Whisper model (export modes in export-config.ts): 'hf' writes each
- * stack's common FFN width to encoder_ffn_dim / decoder_ffn_dim; 'extended' lists every encoder and
- * decoder layer under the `speechfold` key; 'dense' only marks the export.
+ * config.json of a compressed Whisper model (export modes in @speechfold/adapter-common): 'hf' writes
+ * each stack's common FFN width to encoder_ffn_dim / decoder_ffn_dim; 'extended' lists every encoder
+ * and decoder layer under the `speechfold` key; 'dense' only marks the export.
  */
 import type { ModelDescription } from '@speechfold/core';
-import { exportConfig, parseExportMode, widthsBeforeAndAfter } from './export-config';
+import { exportConfig, parseExportMode, widthsBeforeAndAfter } from '@speechfold/adapter-common';
 import { WHISPER_GROUP_KINDS, whisperGroupNames, whisperGroups } from './groups';
 import { resolveWhisper } from './model-check';
 import { stockWhisperWidths } from './widths';

@@ -4,7 +4,6 @@
  * describe a different model.
  */
 import { ModelError } from '@speechfold/core';
-import type { ForcedDecoderId, WhisperConfig } from './config';
 import {
   asRawConfig,
   fieldError,
@@ -14,7 +13,8 @@ import {
   readString,
   readStringArray,
   type RawConfig,
-} from './config-fields';
+} from '@speechfold/adapter-common';
+import type { ForcedDecoderId, WhisperConfig } from './config';
 
 const SUPPORTED_ARCHITECTURE = 'WhisperForConditionalGeneration';
 

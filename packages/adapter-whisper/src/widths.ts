@@ -3,8 +3,8 @@
  * (every layer of a stack alike), or from the `speechfold` key of an extended export. This is what a
  * runtime needs to build a compressed model, and what validation checks the tensors against.
  */
+import { readSpeechfoldKey, widthsFromKey, type LayerWidths } from '@speechfold/adapter-common';
 import type { WhisperConfig } from './config';
-import { readSpeechfoldKey, widthsFromKey, type LayerWidths } from './export-key';
 import { validateWhisperConfig } from './validate';
 
 /** The widths the stock fields state: encoder layers, then decoder layers (with cross-attention). */

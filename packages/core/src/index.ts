@@ -4,6 +4,7 @@ export * from './errors';
 export * from './tensor';
 export * from './io';
 export * from './engine';
+export * from './engine-shapes';
 export * from './progress';
 export * from './tokens';
 export * from './factories';

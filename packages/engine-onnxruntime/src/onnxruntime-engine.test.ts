@@ -1,9 +1,9 @@
 import { EngineError, OptionError, Random } from '@speechfold/core';
-import { describeConformance, randomMatrix, referenceMatmul, maxAbsDiff } from './conformance.test-helper';
+import { runEngineConformance, randomMatrix, referenceMatmul, maxAbsDiff } from '@speechfold/engine-testkit';
 import { requireOnnxruntime } from './load-onnxruntime';
 import { createOnnxruntimeEngine } from './onnxruntime-engine';
 
-describeConformance('onnxruntime', (options) => createOnnxruntimeEngine(options));
+runEngineConformance('onnxruntime', (options) => createOnnxruntimeEngine(options));
 
 describe('createOnnxruntimeEngine', () => {
   it("is named 'onnxruntime' and works on one thread", async () => {

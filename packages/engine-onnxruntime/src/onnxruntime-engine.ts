@@ -5,19 +5,22 @@
  */
 import { availableParallelism } from 'os';
 import {
+  checkMatrix,
+  checkSameCols,
   EngineError,
   Matrix,
   MatmulOptions,
+  matmulShape,
   MethodError,
   NearestResult,
   OptionError,
+  rowsPerChunk,
   TensorEngine,
 } from '@speechfold/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { buildGraph, GraphKind, matmulKind } from './graphs';
 import { messageOf, requireOnnxruntime, OrtModule } from './load-onnxruntime';
 import { encodeModel } from './onnx-proto';
-import { checkMatrix, checkSameCols, matmulShape, rowsPerChunk } from './shapes';
 
 /** Options of createOnnxruntimeEngine. */
 export interface OnnxruntimeEngineOptions {

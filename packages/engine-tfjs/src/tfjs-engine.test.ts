@@ -1,5 +1,5 @@
 import { EngineError, OptionError, Random } from '@speechfold/core';
-import { describeConformance, randomMatrix } from './conformance.test-helper';
+import { runEngineConformance, randomMatrix } from '@speechfold/engine-testkit';
 import { requireModule, TfModule } from './load-tfjs';
 import { createTfjsEngine } from './tfjs-engine';
 
@@ -13,7 +13,7 @@ function tfjsNodeInstalled(): boolean {
   }
 }
 
-describeConformance('tfjs-wasm', (options) => createTfjsEngine({ backend: 'wasm', ...options }));
+runEngineConformance('tfjs-wasm', (options) => createTfjsEngine({ backend: 'wasm', ...options }));
 
 describe('createTfjsEngine', () => {
   it("with backend 'wasm' is named 'tfjs-wasm' and runs on tfjs's wasm backend, not tfjs-cpu", async () => {
@@ -59,7 +59,7 @@ describe('createTfjsEngine', () => {
   });
 
   if (tfjsNodeInstalled()) {
-    describeConformance('tfjs-node', (options) => createTfjsEngine({ backend: 'node', ...options }));
+    runEngineConformance('tfjs-node', (options) => createTfjsEngine({ backend: 'node', ...options }));
 
     it("'best' picks tfjs-node where it is installed", async () => {
       const engine = await createTfjsEngine();

@@ -3,18 +3,21 @@
  * otherwise tfjs-backend-wasm (SIMD, one thread in Node, heap capped near 4 GiB). Never tfjs-cpu.
  */
 import {
+  checkMatrix,
+  checkSameCols,
   EngineError,
   Matrix,
   MatmulOptions,
+  matmulShape,
   MethodError,
   NearestResult,
   OptionError,
+  rowsPerChunk,
   SpeechfoldError,
   TensorEngine,
 } from '@speechfold/core';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { LoadedBackend, loadNodeBackend, loadWasmBackend, messageOf, TfModule } from './load-tfjs';
-import { checkMatrix, checkSameCols, matmulShape, rowsPerChunk } from './shapes';
 
 /** Which backend createTfjsEngine loads: 'best' is node if it loads, else wasm. */
 export type TfjsBackendChoice = 'node' | 'wasm' | 'best';

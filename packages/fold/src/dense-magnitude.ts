@@ -3,10 +3,17 @@
  * but pruned units are zeroed in place (producers and consumers) instead of deleted, so stock
  * loaders run the result at the original shapes. It computes exactly what MagnitudePruner's output does.
  */
-import { OptionError, type FoldGroup, type GroupTensors, type Pruner } from '@speechfold/core';
+import type { FoldGroup, GroupTensors, Pruner } from '@speechfold/core';
 import { inject, injectable } from 'tsyringe';
 import { checkK } from './labels';
-import { MAGNITUDE_OPTIONS, topUnits, unitMagnitudes, type MagnitudeNorm, type MagnitudeOptions } from './magnitude';
+import {
+  MAGNITUDE_OPTIONS,
+  magnitudeNorm,
+  topUnits,
+  unitMagnitudes,
+  type MagnitudeNorm,
+  type MagnitudeOptions,
+} from './magnitude';
 import { checkSlices, mapGroupSlices, recombineUnits } from './slices';
 
 /** The group's tensors with every unit outside `keep` set to zero; shapes unchanged. */
@@ -26,9 +33,7 @@ export class ZeroingMagnitudePruner implements Pruner {
   readonly norm: MagnitudeNorm;
 
   constructor(@inject(MAGNITUDE_OPTIONS, { isOptional: true }) options?: MagnitudeOptions) {
-    const norm = options?.norm ?? 'l2';
-    if (norm !== 'l2' && norm !== 'l1') throw new OptionError('norm', `expected 'l2' or 'l1', got '${String(norm)}'`);
-    this.norm = norm;
+    this.norm = magnitudeNorm(options);
   }
 
   prune(group: FoldGroup, tensors: GroupTensors, k: number): GroupTensors {

@@ -19,6 +19,13 @@ export interface MagnitudeOptions {
 /** Token under which MagnitudeOptions may be registered; unregistered means the defaults. */
 export const MAGNITUDE_OPTIONS = Symbol.for('speechfold.MagnitudeOptions');
 
+/** The norm `options` ask for, 'l2' when unset; OptionError (option 'norm') for anything else. */
+export function magnitudeNorm(options?: MagnitudeOptions): MagnitudeNorm {
+  const norm = options?.norm ?? 'l2';
+  if (norm !== 'l2' && norm !== 'l1') throw new OptionError('norm', `expected 'l2' or 'l1', got '${String(norm)}'`);
+  return norm;
+}
+
 /** The norm of each unit's producer slices (weights and biases concatenated), in fp64. */
 export function unitMagnitudes(group: FoldGroup, tensors: GroupTensors, norm: MagnitudeNorm = 'l2'): Float64Array {
   checkSlices(group, tensors);
@@ -66,9 +73,7 @@ export class MagnitudePruner implements Pruner {
   readonly norm: MagnitudeNorm;
 
   constructor(@inject(MAGNITUDE_OPTIONS, { isOptional: true }) options?: MagnitudeOptions) {
-    const norm = options?.norm ?? 'l2';
-    if (norm !== 'l2' && norm !== 'l1') throw new OptionError('norm', `expected 'l2' or 'l1', got '${String(norm)}'`);
-    this.norm = norm;
+    this.norm = magnitudeNorm(options);
   }
 
   prune(group: FoldGroup, tensors: GroupTensors, k: number): GroupTensors {

@@ -3,7 +3,6 @@
  * tensor present with the implied shape, and nothing the config does not account for (a tensor of a
  * layer the config does not have means config and weights disagree). Each failure is a ModelError
  * naming the tensor, with the config values the shape came from.
- * (Kept identical in adapter-hubert and adapter-whisper; see docs/adapters.md. Core has no home for it yet.)
  */
 import { ModelError, type TensorInfo } from '@speechfold/core';
 

@@ -1,9 +1,10 @@
 /**
- * Shape checks and chunk sizing for the kernels. Wrong shapes are caller errors, reported as
- * MethodError naming the kernel and both shapes, before any native work starts.
- * Kept identical in engine-onnxruntime and engine-tfjs, which do not depend on each other.
+ * Shape checks and chunk sizing for TensorEngine kernels (the Matrix contract is in engine.ts), shared
+ * by the engine-* packages. Wrong shapes are caller errors, reported as MethodError naming the kernel
+ * and both shapes, before any native work starts.
  */
-import { Matrix, MatmulOptions, MethodError } from '@speechfold/core';
+import type { Matrix, MatmulOptions } from './engine';
+import { MethodError } from './errors';
 
 const shapeOf = (m: Matrix): string => `${m.rows}x${m.cols}`;
 

@@ -6,7 +6,6 @@
  * - 'extended': the original config with the stock fields untouched plus the `speechfold` key
  *   listing every layer's widths.
  * - 'dense': tensors kept their shapes; the config only gains `{version, export: 'dense'}`.
- * (Kept identical in adapter-hubert and adapter-whisper; see docs/adapters.md. Core has no home for it yet.)
  */
 import { MethodError, ModelError, OptionError, type FoldGroup } from '@speechfold/core';
 import {

@@ -1,9 +1,10 @@
 /**
- * Conformance checks every TensorEngine must pass, against plain float64 JS references.
- * Kept identical in engine-onnxruntime and engine-tfjs (a test helper, excluded from the build);
- * if a third engine appears it belongs in a shared testing package.
+ * runEngineConformance: the jest checks every TensorEngine must pass, against plain float64 JS
+ * references. Call it at the top level of a test file; it registers one describe block.
  */
-import { Matrix, MethodError, NearestResult, Random, TensorEngine } from '@speechfold/core';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MethodError, Random, type TensorEngine } from '@speechfold/core';
+import { expectNearest, maxAbs, maxAbsDiff, randomMatrix, referenceDistances, referenceMatmul } from './reference';
 
 /** Options a conformance run may pass to the engine factory. */
 export interface ConformanceOptions {
@@ -13,88 +14,6 @@ export interface ConformanceOptions {
 /** Creates the engine under test. */
 export type EngineFactory = (options?: ConformanceOptions) => Promise<TensorEngine>;
 
-/** A rows x cols matrix of uniform values in [-scale, scale) plus offset. */
-export function randomMatrix(random: Random, rows: number, cols: number, scale = 1, offset = 0): Matrix {
-  const data = new Float32Array(rows * cols);
-  for (let i = 0; i < data.length; i++) data[i] = offset + scale * (2 * random.next() - 1);
-  return { data, rows, cols };
-}
-
-/** Element (i, j) of op(M). */
-function at(m: Matrix, i: number, j: number, transpose: boolean): number {
-  return transpose ? m.data[j * m.cols + i] : m.data[i * m.cols + j];
-}
-
-/** op(A) x op(B) in float64. */
-export function referenceMatmul(a: Matrix, b: Matrix, transposeA: boolean, transposeB: boolean): Float64Array {
-  const rows = transposeA ? a.cols : a.rows;
-  const inner = transposeA ? a.rows : a.cols;
-  const cols = transposeB ? b.rows : b.cols;
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      let sum = 0;
-      for (let p = 0; p < inner; p++) sum += at(a, i, p, transposeA) * at(b, p, j, transposeB);
-      out[i * cols + j] = sum;
-    }
-  }
-  return out;
-}
-
-/** Squared distances in float64, by direct differences (no cancellation). */
-export function referenceDistances(x: Matrix, c: Matrix): Float64Array {
-  const out = new Float64Array(x.rows * c.rows);
-  for (let i = 0; i < x.rows; i++) {
-    for (let j = 0; j < c.rows; j++) {
-      let sum = 0;
-      for (let p = 0; p < x.cols; p++) {
-        const diff = x.data[i * x.cols + p] - c.data[j * c.cols + p];
-        sum += diff * diff;
-      }
-      out[i * c.rows + j] = sum;
-    }
-  }
-  return out;
-}
-
-/** Largest |a - b| over paired elements. */
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
-
-/** Largest |a|. */
-function maxAbs(a: ArrayLike<number>): number {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]));
-  return worst;
-}
-
-/** Asserts `result` is the nearest-row answer for X and C, within fp32 rounding of the reference. */
-export function expectNearest(result: NearestResult, x: Matrix, c: Matrix): void {
-  const reference = referenceDistances(x, c);
-  const tolerance = 1e-5 * Math.max(1, maxAbs(reference));
-  expect(result.index).toBeInstanceOf(Int32Array);
-  expect(result.distance).toBeInstanceOf(Float32Array);
-  expect(result.index.length).toBe(x.rows);
-  for (let i = 0; i < x.rows; i++) {
-    const row = reference.subarray(i * c.rows, (i + 1) * c.rows);
-    const best = Math.min(...row);
-    const chosen = result.index[i];
-    expect(chosen).toBeGreaterThanOrEqual(0);
-    expect(chosen).toBeLessThan(c.rows);
-    // The chosen row must be (within rounding) as near as the best; where the best is clear of the
-    // runner-up by more than rounding, it must be exactly the reference's choice.
-    expect(row[chosen] - best).toBeLessThanOrEqual(tolerance);
-    const clear = row.every((d, j) => j === row.indexOf(best) || d - best > tolerance);
-    if (clear) expect(chosen).toBe(row.indexOf(best));
-    expect(Math.abs(result.distance[i] - best)).toBeLessThanOrEqual(tolerance);
-    expect(result.distance[i]).toBeGreaterThanOrEqual(0);
-  }
-}
-
 const SHAPES: [number, number, number][] = [
   [1, 1, 1],
   [7, 13, 5],
@@ -102,8 +21,11 @@ const SHAPES: [number, number, number][] = [
   [3, 1, 64],
 ];
 
-/** Defines the conformance suite for one engine. */
-export function describeConformance(label: string, create: EngineFactory): void {
+/**
+ * Registers the conformance suite for one engine: `label` names the describe block, `create` makes
+ * the engine under test (once for the suite, and again with a small `maxBlockBytes` for chunking).
+ */
+export function runEngineConformance(label: string, create: EngineFactory): void {
   describe(`${label} conformance`, () => {
     let engine: TensorEngine;
     beforeAll(async () => {

@@ -4,7 +4,6 @@
  * records here how it was exported and, when layers differ in width, every layer's FFN width and
  * head counts. A runtime reads the per-layer widths from this key; the adapters validate tensors
  * against it.
- * (Kept identical in adapter-hubert and adapter-whisper; see docs/adapters.md. Core has no home for it yet.)
  */
 import { ModelError } from '@speechfold/core';
 
