@@ -124,6 +124,7 @@ function buildProgram(io: CliIO, argv: string[]): Command {
     .option('--limit <n>', 'only the first N utterances of each set')
     .option('--max-new-tokens <n>', 'Whisper: most tokens generated per utterance')
     .option('--engine <engine>', 'auto|tfjs|onnxruntime|wasm', 'auto')
+    .option('--report-only', 'compute nothing: write the table and plots from the cells already finished')
     .option('--quiet', 'no progress output')
     .action(async (opts: ReproduceCommandOptions & { quiet?: boolean }) => {
       const renderer = createProgressRenderer(io, opts.quiet === true);

@@ -82,6 +82,17 @@ describe('reproduce', () => {
     // A third run recomputes nothing: every cell file keeps its time.
     await reproduce(options(out));
     expect(mtimes(cellsDir)).toEqual(after);
+    // reportOnly with a sparsity never run computes nothing and lists the missing cells.
+    const partial = await reproduce({ ...options(out), sparsities: [0.1, 0.3, 0.5], reportOnly: true });
+    expect(mtimes(cellsDir)).toEqual(after);
+    expect(partial.cells).toHaveLength(10);
+    expect(partial.missing).toEqual([
+      'kmeans-uniform-0.30/test-clean',
+      'kmeans-uniform-0.30/test-other',
+      'magnitude-uniform-0.30/test-clean',
+      'magnitude-uniform-0.30/test-other',
+    ]);
+    expect(fs.readFileSync(path.join(out, 'table.md'), 'utf8')).toContain('Not computed: kmeans-uniform-0.30/test-clean');
   }, 120_000);
 
   it('records parameters that shrink with sparsity and the same K for both methods', async () => {

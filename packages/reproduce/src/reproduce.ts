@@ -35,6 +35,8 @@ export interface ReproduceOptions {
   maxNewTokens?: number;
   /** The command line, recorded in table.md. */
   command?: string;
+  /** Compute nothing: write the table and plots from the cells already finished (missing ones are listed). */
+  reportOnly?: boolean;
   engine: TensorEngine;
   progress?: ProgressListener;
 }
@@ -77,6 +79,8 @@ export interface ReproduceResult {
   maxNewTokens: number | null;
   cells: CellResult[];
   widths: VariantWidths[];
+  /** Cells not computed (only with reportOnly), as 'variant/split'. */
+  missing: string[];
   command: string | null;
 }
 
@@ -110,7 +114,18 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   const cells: CellResult[] = [];
   const widths: VariantWidths[] = [];
   let done = 0;
+  const missing: string[] = [];
   for (const variant of variants) {
+    if (options.reportOnly) {
+      const finished = await finishedCells(variant, splits, modelsDir, cellsDir);
+      if (finished === null) missing.push(...splits.map((s) => `${variant.id}/${s}`));
+      else {
+        cells.push(...finished.cells);
+        if (finished.widths) widths.push(finished.widths);
+        missing.push(...splits.filter((s) => !finished.cells.some((c) => c.split === s)).map((s) => `${variant.id}/${s}`));
+      }
+      continue;
+    }
     const { dir, report } = await ensureModel(variant, options, modelsDir, progress);
     if (variant.method !== 'baseline') widths.push({ variant: variant.id, policy: variant.policy, sparsity: variant.sparsity, groups: report.groups });
     let recognizer: Awaited<ReturnType<typeof loadRecognizer>> | null = null;
@@ -140,6 +155,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     maxNewTokens: options.maxNewTokens ?? null,
     cells,
     widths,
+    missing,
     command: options.command ?? null,
   };
   await writeAtomic(path.join(options.out, 'results.json'), JSON.stringify(result, null, 2) + '\n');
@@ -182,6 +198,27 @@ async function ensureModel(
   };
   await writeAtomic(reportFile, JSON.stringify(report, null, 2) + '\n');
   return { dir, report };
+}
+
+/** The finished cells of a variant (reportOnly), or null when its model was never compressed. */
+async function finishedCells(
+  variant: Variant,
+  splits: string[],
+  modelsDir: string,
+  cellsDir: string,
+): Promise<{ cells: CellResult[]; widths: VariantWidths | null } | null> {
+  let widths: VariantWidths | null = null;
+  if (variant.method !== 'baseline') {
+    const report = await readJsonIfExists<VariantReport>(path.join(modelsDir, `${variant.id}.json`));
+    if (report === null) return null;
+    widths = { variant: variant.id, policy: variant.policy, sparsity: variant.sparsity, groups: report.groups };
+  }
+  const cells: CellResult[] = [];
+  for (const split of splits) {
+    const cell = await readJsonIfExists<CellResult>(path.join(cellsDir, `${variant.id}__${split}.json`));
+    if (cell !== null) cells.push(stripHypotheses(cell));
+  }
+  return { cells, widths };
 }
 
 function toCell(variant: Variant, split: string, e: EvaluationReport, parameters: number, seconds: number): CellResult {

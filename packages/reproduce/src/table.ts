@@ -48,5 +48,6 @@ export function renderTable(r: ReproduceResult): string {
   lines.push('');
   const counts = splits.map((s) => `${s}: ${cell('baseline', s)?.utterances ?? '?'} utterances, ${cell('baseline', s)?.words ?? '?'} words`);
   lines.push(`Sets: ${counts.join('; ')}.` + (skipped.length > 0 ? ` Some cells skipped utterances: ${skipped.map((c) => `${c.variant}/${c.split} (${c.skipped})`).join(', ')}.` : ''));
+  if (r.missing.length > 0) lines.push('', `Not computed: ${r.missing.join(', ')}.`);
   return lines.join('\n') + '\n';
 }

@@ -17,6 +17,7 @@ export interface ReproduceCommandOptions {
   limit?: string;
   maxNewTokens?: string;
   engine: string;
+  reportOnly?: boolean;
 }
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -58,6 +59,7 @@ export async function runReproduce(opts: ReproduceCommandOptions, command: strin
       limit: positiveInt('--limit', opts.limit),
       maxNewTokens: positiveInt('--max-new-tokens', opts.maxNewTokens),
       command,
+      reportOnly: opts.reportOnly === true,
       engine,
       progress,
     });
