@@ -176,8 +176,12 @@ async function ensureModel(
   const reportFile = path.join(modelsDir, `${variant.id}.json`);
   const saved = await readJsonIfExists<VariantReport>(reportFile);
   if (saved !== null) return { dir, report: saved };
-  // A dir without its report was interrupted between the rename and the report: redo it.
+  // A dir without its report was interrupted between the rename and the report, and a
+  // '<id>.speechfold-partial-*' dir is a compression that was killed: remove both and redo it.
   await fs.rm(dir, { recursive: true, force: true });
+  for (const entry of await fs.readdir(modelsDir)) {
+    if (entry.startsWith(`${variant.id}.speechfold-partial-`)) await fs.rm(path.join(modelsDir, entry), { recursive: true, force: true });
+  }
   const container = createCompressionContainer({
     engine: options.engine,
     adapters: defaultAdapters(),
