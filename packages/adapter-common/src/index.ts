@@ -8,3 +8,4 @@ export * from './export-config';
 export * from './tensor-check';
 export * from './config-fields';
 export type { ParameterSpec } from './parameter-spec';
+export * from './group-kinds';

@@ -6,7 +6,8 @@
  *   consumers its columns of out_proj (out_proj.bias never).
  * Unit counts are read from the tensor shapes, so an extended export can be compressed again.
  */
-import { ModelError, OptionError, type FoldGroup, type ModelDescription, type UnitSlice } from '@speechfold/core';
+import { parseGroupKinds } from '@speechfold/adapter-common';
+import { ModelError, type FoldGroup, type ModelDescription, type UnitSlice } from '@speechfold/core';
 import { resolveHubert } from './model-check';
 
 /** The group kinds this adapter offers, in the order each layer lists them. */
@@ -17,15 +18,7 @@ export type HubertGroupKind = (typeof HUBERT_GROUP_KINDS)[number];
 
 /** The requested kinds, checked: an unknown one is an OptionError naming --groups and the choices. */
 export function parseHubertKinds(kinds: readonly string[]): Set<HubertGroupKind> {
-  for (const kind of kinds) {
-    if (!(HUBERT_GROUP_KINDS as readonly string[]).includes(kind)) {
-      throw new OptionError(
-        '--groups',
-        `unknown group kind '${kind}' for hubert models; this adapter offers: ${HUBERT_GROUP_KINDS.join(', ')}`,
-      );
-    }
-  }
-  return new Set(kinds as readonly HubertGroupKind[]);
+  return parseGroupKinds(kinds, HUBERT_GROUP_KINDS, 'hubert');
 }
 
 /** Names of layer `index`'s groups. */

@@ -8,7 +8,8 @@
  * Decoder groups are numbered after the encoder's (layer = encoder_layers + L), as core expects.
  * Unit counts are read from the tensor shapes, so an extended export can be compressed again.
  */
-import { ModelError, OptionError, type FoldGroup, type ModelDescription, type UnitSlice } from '@speechfold/core';
+import { parseGroupKinds } from '@speechfold/adapter-common';
+import { ModelError, type FoldGroup, type ModelDescription, type UnitSlice } from '@speechfold/core';
 import type { LayerWidths } from '@speechfold/adapter-common';
 import { resolveWhisper } from './model-check';
 
@@ -20,15 +21,7 @@ export type WhisperGroupKind = (typeof WHISPER_GROUP_KINDS)[number];
 
 /** The requested kinds, checked: an unknown one is an OptionError naming --groups and the choices. */
 export function parseWhisperKinds(kinds: readonly string[]): Set<WhisperGroupKind> {
-  for (const kind of kinds) {
-    if (!(WHISPER_GROUP_KINDS as readonly string[]).includes(kind)) {
-      throw new OptionError(
-        '--groups',
-        `unknown group kind '${kind}' for whisper models; this adapter offers: ${WHISPER_GROUP_KINDS.join(', ')}`,
-      );
-    }
-  }
-  return new Set(kinds as readonly WhisperGroupKind[]);
+  return parseGroupKinds(kinds, WHISPER_GROUP_KINDS, 'whisper');
 }
 
 /** Names of one layer's groups (crossAttention on decoder layers only). */
