@@ -1,4 +1,4 @@
-import { OptionError } from '@speechfold/core';
+import { ModelError, OptionError, type UnitSlice } from '@speechfold/core';
 
 /** The requested group kinds, checked against what an adapter offers: an unknown one is an OptionError naming --groups and the choices. */
 export function parseGroupKinds<K extends string>(kinds: readonly string[], offered: readonly K[], modelType: string): Set<K> {
@@ -8,4 +8,18 @@ export function parseGroupKinds<K extends string>(kinds: readonly string[], offe
     }
   }
   return new Set(kinds as readonly K[]);
+}
+
+/** Units of a slice's tensor along its axis, divided by the unit size; ModelError when absent or not whole. */
+export function unitsOf(shapes: Map<string, readonly number[]>, slice: UnitSlice): number {
+  const shape = shapes.get(slice.tensor);
+  if (shape === undefined) throw new ModelError({ tensor: slice.tensor }, 'missing, needed for a fold group');
+  const dim = shape[slice.axis];
+  if (dim === undefined || dim % slice.unitSize !== 0) {
+    throw new ModelError(
+      { tensor: slice.tensor },
+      `axis ${slice.axis} of [${shape.join(', ')}] is not a whole number of ${slice.unitSize}-wide units`,
+    );
+  }
+  return dim / slice.unitSize;
 }

@@ -6,8 +6,8 @@
  *   consumers its columns of out_proj (out_proj.bias never).
  * Unit counts are read from the tensor shapes, so an extended export can be compressed again.
  */
-import { parseGroupKinds } from '@speechfold/adapter-common';
-import { ModelError, type FoldGroup, type ModelDescription, type UnitSlice } from '@speechfold/core';
+import { parseGroupKinds, unitsOf } from '@speechfold/adapter-common';
+import { type FoldGroup, type ModelDescription, type UnitSlice } from '@speechfold/core';
 import { resolveHubert } from './model-check';
 
 /** The group kinds this adapter offers, in the order each layer lists them. */
@@ -26,19 +26,6 @@ export function hubertGroupNames(index: number): { ffn: string; heads: string } 
   return { ffn: `encoder.layers.${index}.ffn`, heads: `encoder.layers.${index}.heads` };
 }
 
-/** Units of a slice's tensor along its axis, divided by the unit size; ModelError when absent or not whole. */
-function unitsOf(shapes: Map<string, readonly number[]>, slice: UnitSlice): number {
-  const shape = shapes.get(slice.tensor);
-  if (shape === undefined) throw new ModelError({ tensor: slice.tensor }, 'missing, needed for a fold group');
-  const dim = shape[slice.axis];
-  if (dim === undefined || dim % slice.unitSize !== 0) {
-    throw new ModelError(
-      { tensor: slice.tensor },
-      `axis ${slice.axis} of [${shape.join(', ')}] is not a whole number of ${slice.unitSize}-wide units`,
-    );
-  }
-  return dim / slice.unitSize;
-}
 
 /** The fold groups of the requested kinds, layer by layer (heads before ffn, as in the module). */
 export function hubertGroups(model: ModelDescription, kinds: readonly string[]): FoldGroup[] {

@@ -8,8 +8,8 @@
  * Decoder groups are numbered after the encoder's (layer = encoder_layers + L), as core expects.
  * Unit counts are read from the tensor shapes, so an extended export can be compressed again.
  */
-import { parseGroupKinds } from '@speechfold/adapter-common';
-import { ModelError, type FoldGroup, type ModelDescription, type UnitSlice } from '@speechfold/core';
+import { parseGroupKinds, unitsOf } from '@speechfold/adapter-common';
+import { type FoldGroup, type ModelDescription, type UnitSlice } from '@speechfold/core';
 import type { LayerWidths } from '@speechfold/adapter-common';
 import { resolveWhisper } from './model-check';
 
@@ -34,19 +34,6 @@ export function whisperGroupNames(
   return stack === 'decoder' ? { ...names, crossAttention: `${base}.encoder_attn.heads` } : names;
 }
 
-/** Units of a slice's tensor along its axis, divided by the unit size; ModelError when absent or not whole. */
-function unitsOf(shapes: Map<string, readonly number[]>, slice: UnitSlice): number {
-  const shape = shapes.get(slice.tensor);
-  if (shape === undefined) throw new ModelError({ tensor: slice.tensor }, 'missing, needed for a fold group');
-  const dim = shape[slice.axis];
-  if (dim === undefined || dim % slice.unitSize !== 0) {
-    throw new ModelError(
-      { tensor: slice.tensor },
-      `axis ${slice.axis} of [${shape.join(', ')}] is not a whole number of ${slice.unitSize}-wide units`,
-    );
-  }
-  return dim / slice.unitSize;
-}
 
 /** The heads group of one attention block (`module` = 'self_attn' or 'encoder_attn'). */
 function headsGroup(
