@@ -58,17 +58,28 @@ describe('MagnitudePruner (structured)', () => {
     expect(maxAbsDiff(attentionForward(block, x, d), attentionForward(pruned, x, d))).toBeLessThanOrEqual(1e-6);
   });
 
-  it('scores by L2 or L1 of weights and bias together, and the two differ where they should', () => {
-    // Unit 0 = [3, 0, 0 | 0]: L1 3, L2 3. Unit 1 = [1, 1, 1 | 1]: L1 4, L2 2.
+  it('scores by L2 or L1 of the producer weight rows, biases excluded', () => {
+    // Unit 0 = [3, 0, 0], bias 0: L1 3, L2 3. Unit 1 = [1, 1, 1], bias 1: L1 3, L2 sqrt(3).
+    // Unit 2 = [0, 0, 1], bias -50: a huge bias that must not count (it would rank unit 2 first).
     const block: GroupTensors = new Map([
-      ['fc1.weight', { shape: [2, 3], data: Float32Array.from([3, 0, 0, 1, 1, 1]) }],
-      ['fc1.bias', { shape: [2], data: Float32Array.from([0, 1]) }],
-      ['fc2.weight', { shape: [1, 2], data: Float32Array.from([10, 20]) }],
+      ['fc1.weight', { shape: [3, 3], data: Float32Array.from([3, 0, 0, 1, 1, 1, 0, 0, 1]) }],
+      ['fc1.bias', { shape: [3], data: Float32Array.from([0, 1, -50]) }],
+      ['fc2.weight', { shape: [1, 3], data: Float32Array.from([10, 20, 30]) }],
     ]);
-    expect(Array.from(unitMagnitudes(ffnGroup(2), block, 'l2'))).toEqual([3, 2]);
-    expect(Array.from(unitMagnitudes(ffnGroup(2), block, 'l1'))).toEqual([3, 4]);
-    expect(Array.from(new MagnitudePruner().prune(ffnGroup(2), block, 1).get('fc2.weight')!.data)).toEqual([10]);
-    expect(Array.from(new MagnitudePruner({ norm: 'l1' }).prune(ffnGroup(2), block, 1).get('fc2.weight')!.data)).toEqual([20]);
+    expect(Array.from(unitMagnitudes(ffnGroup(3), block, 'l2'))).toEqual([3, Math.sqrt(3), 1]);
+    expect(Array.from(unitMagnitudes(ffnGroup(3), block, 'l1'))).toEqual([3, 3, 1]);
+    expect(Array.from(new MagnitudePruner().prune(ffnGroup(3), block, 1).get('fc2.weight')!.data)).toEqual([10]);
+    expect(Array.from(new MagnitudePruner().prune(ffnGroup(3), block, 2).get('fc2.weight')!.data)).toEqual([10, 20]);
+    // L1 ties units 0 and 1 (3 each): the lower index wins, and unit 2 with its big bias goes first.
+    expect(Array.from(new MagnitudePruner({ norm: 'l1' }).prune(ffnGroup(3), block, 2).get('fc2.weight')!.data)).toEqual([10, 20]);
+  });
+
+  it('does not change a unit\'s score when only its bias changes', () => {
+    const block = randomFfnBlock(new Random(3), HIDDEN, 6);
+    const before = Array.from(unitMagnitudes(ffnGroup(6), block));
+    const bias = block.get('fc1.bias')!;
+    bias.data.forEach((_, i) => (bias.data[i] = 100 * (i + 1)));
+    expect(Array.from(unitMagnitudes(ffnGroup(6), block))).toEqual(before);
   });
 
   it('breaks ties by the lower index and returns kept units in ascending order', () => {

@@ -1,9 +1,9 @@
 /**
  * Structured magnitude pruning, the baseline (METHOD.md §4): score each unit by the norm of its
- * producer slices, keep the K best, delete the others from producers and consumers. Same groups and
+ * producer weight slices (biases excluded), keep the K best, delete the others from producers and consumers. Same groups and
  * same K as folding, so the two are compared at equal size.
  */
-import { MethodError, OptionError, type FoldGroup, type GroupTensors, type Pruner } from '@speechfold/core';
+import { MethodError, OptionError, type FoldGroup, type GroupTensors, type Pruner, type UnitSlice } from '@speechfold/core';
 import { inject, injectable } from 'tsyringe';
 import { checkK } from './labels';
 import { checkSlices, mapGroupSlices, readUnit, recombineUnits, tensorOf, unitWidth } from './slices';
@@ -26,15 +26,28 @@ export function magnitudeNorm(options?: MagnitudeOptions): MagnitudeNorm {
   return norm;
 }
 
-/** The norm of each unit's producer slices (weights and biases concatenated), in fp64. */
+/**
+ * The producer slices that hold weights: biases (slices of 1-D tensors) are left out of the score,
+ * as METHOD.md §4 says. Whisper's FFN biases (about -1.75) dwarf its fc1 row norms (about 0.54), so
+ * scoring them too kept the rarely active units and pruned the most active ones.
+ */
+export function weightSlices(group: FoldGroup, tensors: GroupTensors): UnitSlice[] {
+  return group.producers.filter((s) => tensorOf(group, tensors, s.tensor).shape.length > 1);
+}
+
+/** The norm of each unit's producer weight slices (biases excluded), in fp64. */
 export function unitMagnitudes(group: FoldGroup, tensors: GroupTensors, norm: MagnitudeNorm = 'l2'): Float64Array {
   checkSlices(group, tensors);
-  const widths = group.producers.map((s) => unitWidth(tensorOf(group, tensors, s.tensor).shape, s));
+  const slices = weightSlices(group, tensors);
+  if (slices.length === 0) {
+    throw new MethodError({ group: group.name }, 'expected a producer weight slice (a tensor of rank 2 or more) to score units by, found only biases');
+  }
+  const widths = slices.map((s) => unitWidth(tensorOf(group, tensors, s.tensor).shape, s));
   const row = new Float64Array(widths.reduce((a, b) => a + b, 0));
   const scores = new Float64Array(group.units);
   for (let unit = 0; unit < group.units; unit++) {
     let offset = 0;
-    for (const slice of group.producers) offset += readUnit(tensorOf(group, tensors, slice.tensor), slice, unit, row, offset);
+    for (const slice of slices) offset += readUnit(tensorOf(group, tensors, slice.tensor), slice, unit, row, offset);
     let score = 0;
     if (norm === 'l1') {
       for (const v of row) score += Math.abs(v);
