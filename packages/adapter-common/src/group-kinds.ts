@@ -23,3 +23,12 @@ export function unitsOf(shapes: Map<string, readonly number[]>, slice: UnitSlice
   }
   return dim / slice.unitSize;
 }
+
+/**
+ * The activation a group response can model, from a config's activation name ('gelu' is exact
+ * GELU in HF; 'relu'), or null for any other (the group then gets no response: probe features fall
+ * back to producer slices and the bias correction skips it).
+ */
+export function responseActivation(name: string): 'gelu' | 'relu' | null {
+  return name === 'gelu' || name === 'relu' ? name : null;
+}

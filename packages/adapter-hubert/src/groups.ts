@@ -1,12 +1,14 @@
 /**
  * HuBERT's fold groups (METHOD.md §1), one per encoder layer and kind:
  * - 'ffn' `encoder.layers.L.ffn`: producers intermediate_dense rows and bias, consumers output_dense
- *   columns (output_dense.bias belongs to the residual stream and is never folded);
+ *   columns (output_dense.bias belongs to the residual stream and is never folded; the group's
+ *   response names the LayerNorm the FFN reads, the activation and output_dense.bias, which the bias
+ *   correction may rewrite);
  * - 'heads' `encoder.layers.L.heads`: producers the head's rows of q/k/v weights and biases,
  *   consumers its columns of out_proj (out_proj.bias never).
  * Unit counts are read from the tensor shapes, so an extended export can be compressed again.
  */
-import { parseGroupKinds, unitsOf } from '@speechfold/adapter-common';
+import { parseGroupKinds, responseActivation, unitsOf } from '@speechfold/adapter-common';
 import { type FoldGroup, type ModelDescription, type UnitSlice } from '@speechfold/core';
 import { resolveHubert } from './model-check';
 
@@ -30,7 +32,8 @@ export function hubertGroupNames(index: number): { ffn: string; heads: string } 
 /** The fold groups of the requested kinds, layer by layer (heads before ffn, as in the module). */
 export function hubertGroups(model: ModelDescription, kinds: readonly string[]): FoldGroup[] {
   const wanted = parseHubertKinds(kinds);
-  const { layout } = resolveHubert(model);
+  const { config, layout } = resolveHubert(model);
+  const activation = responseActivation(config.hidden_act);
   const shapes = new Map(model.tensors.map((t) => [t.name, t.shape]));
   const groups: FoldGroup[] = [];
   for (const [index, widths] of layout.layers.entries()) {
@@ -72,6 +75,18 @@ export function hubertGroups(model: ModelDescription, kinds: readonly string[]):
         units: unitsOf(shapes, producers[0]),
         producers,
         consumers: [{ tensor: `${base}.feed_forward.output_dense.weight`, axis: 1, start: 0, unitSize: 1 }],
+        // The FFN reads final_layer_norm's output in pre-LN (stable) layers and layer_norm's in post-LN ones.
+        response:
+          activation === null
+            ? undefined
+            : {
+                norm: {
+                  weight: `${base}.${config.do_stable_layer_norm ? 'final_layer_norm' : 'layer_norm'}.weight`,
+                  bias: `${base}.${config.do_stable_layer_norm ? 'final_layer_norm' : 'layer_norm'}.bias`,
+                },
+                activation,
+                outputBias: `${base}.feed_forward.output_dense.bias`,
+              },
       });
     }
   }

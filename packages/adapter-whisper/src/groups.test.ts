@@ -22,7 +22,7 @@ describe('whisperGroups', () => {
     ]);
   });
 
-  it('folds fc1 rows and bias with fc2 columns; fc2.bias is never in a group', () => {
+  it('folds fc1 rows and bias with fc2 columns; fc2.bias is never in a group, only in the response', () => {
     const base = 'model.decoder.layers.1';
     expect(byName.get('decoder.layers.1.ffn')).toEqual({
       name: 'decoder.layers.1.ffn',
@@ -35,6 +35,11 @@ describe('whisperGroups', () => {
         { tensor: `${base}.fc1.bias`, axis: 0, start: 0, unitSize: 1 },
       ],
       consumers: [{ tensor: `${base}.fc2.weight`, axis: 1, start: 0, unitSize: 1 }],
+      response: {
+        norm: { weight: `${base}.final_layer_norm.weight`, bias: `${base}.final_layer_norm.bias` },
+        activation: 'gelu',
+        outputBias: `${base}.fc2.bias`,
+      },
     });
   });
 

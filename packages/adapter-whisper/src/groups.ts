@@ -1,14 +1,15 @@
 /**
  * Whisper's fold groups (METHOD.md §1), per layer and kind:
  * - 'ffn' `encoder.layers.L.ffn` / `decoder.layers.L.ffn`: producers fc1 rows and bias, consumers fc2
- *   columns (fc2.bias belongs to the residual stream and is never folded);
+ *   columns (fc2.bias belongs to the residual stream and is never folded; the group's response names
+ *   final_layer_norm, GELU and fc2.bias, which the bias correction may rewrite);
  * - 'heads' `encoder.layers.L.self_attn.heads`, `decoder.layers.L.self_attn.heads` and
  *   `decoder.layers.L.encoder_attn.heads` (cross-attention): producers the head's rows of q/k/v
  *   weights and of the q and v biases (Whisper's k_proj has no bias), consumers its out_proj columns.
  * Decoder groups are numbered after the encoder's (layer = encoder_layers + L), as core expects.
  * Unit counts are read from the tensor shapes, so an extended export can be compressed again.
  */
-import { parseGroupKinds, unitsOf } from '@speechfold/adapter-common';
+import { parseGroupKinds, responseActivation, unitsOf } from '@speechfold/adapter-common';
 import { type FoldGroup, type ModelDescription, type UnitSlice } from '@speechfold/core';
 import type { LayerWidths } from '@speechfold/adapter-common';
 import { resolveWhisper } from './model-check';
@@ -68,6 +69,7 @@ function ffnGroup(
   widths: LayerWidths,
   layer: number,
   shapes: Map<string, readonly number[]>,
+  activation: 'gelu' | 'relu' | null,
 ): FoldGroup {
   const producers: UnitSlice[] = [
     { tensor: `${prefix}.fc1.weight`, axis: 0, start: 0, unitSize: 1 },
@@ -81,6 +83,15 @@ function ffnGroup(
     units: unitsOf(shapes, producers[0]),
     producers,
     consumers: [{ tensor: `${prefix}.fc2.weight`, axis: 1, start: 0, unitSize: 1 }],
+    // Whisper is pre-LN: fc1 reads final_layer_norm's output.
+    response:
+      activation === null
+        ? undefined
+        : {
+            norm: { weight: `${prefix}.final_layer_norm.weight`, bias: `${prefix}.final_layer_norm.bias` },
+            activation,
+            outputBias: `${prefix}.fc2.bias`,
+          },
   };
 }
 
@@ -100,7 +111,7 @@ export function whisperGroups(model: ModelDescription, kinds: readonly string[])
         groups.push(headsGroup(names.crossAttention, `${module}.encoder_attn`, widths, layer, shapes));
       }
     }
-    if (wanted.has('ffn')) groups.push(ffnGroup(names.ffn, module, widths, layer, shapes));
+    if (wanted.has('ffn')) groups.push(ffnGroup(names.ffn, module, widths, layer, shapes, responseActivation(config.activation_function)));
   }
   return groups;
 }

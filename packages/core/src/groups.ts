@@ -20,6 +20,21 @@ export interface UnitSlice {
   unitSize: number;
 }
 
+/**
+ * What a group computes, for data-free probes (optional; FFN groups of the shipped adapters): the
+ * producers read the output of a LayerNorm with these weight and bias tensors, the units pass
+ * through `activation`, and the consumers' outputs get `outputBias` added. The producers must be one
+ * weight (rows = units) and optionally one bias. With it, the probe features and the bias
+ * correction (METHOD.md §3) can model the group as activation(LayerNorm(x) W1^T + b1) W2^T + b2.
+ */
+export interface GroupResponse {
+  /** The LayerNorm whose output the producers read. */
+  norm: { weight: string; bias: string };
+  activation: 'gelu' | 'relu';
+  /** The bias after the consumers (one value per output channel); the group owns and may rewrite it. */
+  outputBias: string;
+}
+
 /** One foldable set of units. */
 export interface FoldGroup {
   /** Unique and readable, e.g. 'encoder.layers.3.ffn'. */
@@ -35,6 +50,22 @@ export interface FoldGroup {
   producers: UnitSlice[];
   /** Slices that read each unit: merged by cluster sum. */
   consumers: UnitSlice[];
+  /** What the group computes, where the adapter knows it (probe features, bias correction). */
+  response?: GroupResponse;
+}
+
+/** Every tensor the pipeline reads for a group: its slices' tensors, then its response's. */
+export function groupTensorNames(group: FoldGroup): string[] {
+  const names = [...group.producers, ...group.consumers].map((s) => s.tensor);
+  if (group.response) names.push(group.response.norm.weight, group.response.norm.bias, group.response.outputBias);
+  return [...new Set(names)];
+}
+
+/** The tensors a group rewrites and so owns: its slices' tensors and its response's output bias. */
+export function ownedTensorNames(group: FoldGroup): string[] {
+  const names = [...group.producers, ...group.consumers].map((s) => s.tensor);
+  if (group.response) names.push(group.response.outputBias);
+  return [...new Set(names)];
 }
 
 /** Parameters that one unit of a group owns (what removing one unit saves). */

@@ -13,7 +13,17 @@ export interface ClusterOptions {
   tol?: number;
   /** Used in error messages. */
   group?: string;
+  /**
+   * The cost of merging units a and b into one, where the feature extractor knows a better one than
+   * the feature distance (probe.ts: the layer's output error on probe inputs). A clusterer that
+   * supports it (capped with cap 2) ranks its candidate pairs, the feature-space neighbours, by it;
+   * the others ignore it.
+   */
+  pairCost?: PairCost;
 }
+
+/** The cost of merging units a and b of a group into one unit. */
+export type PairCost = (a: number, b: number) => number;
 
 /** A clustering of N points into K clusters. */
 export interface ClusterResult {
@@ -37,12 +47,20 @@ export type GroupTensors = Map<string, Tensor>;
 /** Builds the clustering features of a group's units (rows = units). */
 export interface FeatureExtractor {
   features(group: FoldGroup, tensors: GroupTensors): Matrix;
+  /** The cost of merging two units, when the extractor can give one (else the clusterer uses feature distances). */
+  pairCost?(group: FoldGroup, tensors: GroupTensors): PairCost | null;
 }
 
 /** Options of the folding merge. */
 export interface MergeOptions {
   /** Model Folding's data-free variance repair (Fold-AR, METHOD.md §3). Off by default. */
   repair?: boolean;
+  /**
+   * Data-free bias correction (METHOD.md §3): the expected change of the group's output under
+   * Gaussian probe inputs is added back to the response's output bias. Needs group.response; groups
+   * without one are merged without it. Off by default in the merger; the `fold` preset turns it on.
+   */
+  biasCorrection?: boolean;
 }
 
 /** Folds a group's units by cluster: producers become means, consumers sums. */

@@ -1,6 +1,6 @@
 import { inject, injectable, injectAll } from 'tsyringe';
 import { MethodError, ModelError, OptionError } from './errors';
-import { parametersPerUnit, type FoldGroup } from './groups';
+import { groupTensorNames, ownedTensorNames, parametersPerUnit, type FoldGroup } from './groups';
 import type { TensorSink, TensorSource } from './io';
 import type {
   Allocation,
@@ -33,6 +33,8 @@ export interface CompressOptions {
   tol?: number;
   /** Fold-AR variance repair in the merge. */
   repair?: boolean;
+  /** Data-free bias correction in the merge (groups with a response). */
+  biasCorrection?: boolean;
   bounds?: PolicyBounds;
   /** Export mode handed to the adapter's config rewrite ('hf', 'extended', 'dense'); checked before any heavy work. */
   exportMode?: string;
@@ -142,6 +144,7 @@ export class Pipeline {
       let inertia: number | null = null;
       if (options.method === 'fold') {
         const clustering = await this.clusterer.cluster(this.extractor.features(group, tensors), k, {
+          pairCost: this.extractor.pairCost?.(group, tensors) ?? undefined,
           seed: options.seed,
           nInit: options.nInit,
           maxIter: options.maxIter,
@@ -149,15 +152,27 @@ export class Pipeline {
           group: group.name,
         });
         inertia = clustering.inertia;
-        result = this.merger.merge(group, tensors, clustering.labels, k, { repair: options.repair });
+        result = this.merger.merge(group, tensors, clustering.labels, k, {
+          repair: options.repair,
+          biasCorrection: options.biasCorrection,
+        });
       } else {
         result = this.pruner.prune(group, tensors, k);
       }
-      for (const [name, tensor] of result) {
+      // Only the group's own tensors are written (the LayerNorm a response reads was copied above);
+      // an owned tensor the step left alone (an uncorrected output bias) is written as read.
+      const sliced = new Set([...group.producers, ...group.consumers].map((s) => s.tensor));
+      for (const name of ownedTensorNames(group)) {
+        const tensor = result.get(name) ?? tensors.get(name);
+        if (tensor === undefined) throw new MethodError({ group: group.name, tensor: name }, 'the merge lost this tensor');
         const info = source.info(name);
         await sink.addFloat32(name, info.dtype, tensor.shape, tensor.data);
-        targetedBefore += numel(info.shape);
-        targetedAfter += numel(tensor.shape);
+        if (sliced.has(name)) {
+          targetedBefore += numel(info.shape);
+          targetedAfter += numel(tensor.shape);
+        } else {
+          after += numel(tensor.shape);
+        }
       }
       reports.push({
         name: group.name,
@@ -220,10 +235,9 @@ function rewrite(
 /** Reads every tensor a group touches as fp32. */
 async function readGroup(group: FoldGroup, source: TensorSource): Promise<GroupTensors> {
   const tensors: GroupTensors = new Map();
-  for (const slice of [...group.producers, ...group.consumers]) {
-    if (tensors.has(slice.tensor)) continue;
-    const info: TensorInfo = source.info(slice.tensor);
-    tensors.set(slice.tensor, { shape: [...info.shape], data: await source.readFloat32(slice.tensor) });
+  for (const name of groupTensorNames(group)) {
+    const info: TensorInfo = source.info(name);
+    tensors.set(name, { shape: [...info.shape], data: await source.readFloat32(name) });
   }
   return tensors;
 }
@@ -232,15 +246,15 @@ async function readGroup(group: FoldGroup, source: TensorSource): Promise<GroupT
 function ownership(groups: FoldGroup[]): Map<string, string> {
   const owner = new Map<string, string>();
   for (const group of groups) {
-    for (const slice of [...group.producers, ...group.consumers]) {
-      const other = owner.get(slice.tensor);
+    for (const tensor of ownedTensorNames(group)) {
+      const other = owner.get(tensor);
       if (other !== undefined && other !== group.name) {
         throw new MethodError(
-          { group: group.name, tensor: slice.tensor },
+          { group: group.name, tensor },
           `tensor is also in group '${other}': groups of one run must not share tensors (e.g. heads with qk)`,
         );
       }
-      owner.set(slice.tensor, group.name);
+      owner.set(tensor, group.name);
     }
   }
   return owner;

@@ -6,6 +6,7 @@
  */
 import { MethodError, type FeatureExtractor, type FoldGroup, type GroupTensors, type Matrix } from '@speechfold/core';
 import { injectable } from 'tsyringe';
+import { producerFeatures } from './probe';
 import { checkSlices, readUnit, tensorOf, unitWidth } from './slices';
 
 /** The feature matrix of a group: one row per unit, producer slices then consumer slices in group order. */
@@ -33,6 +34,25 @@ export function unitFeatures(group: FoldGroup, tensors: GroupTensors): Matrix {
     });
   }
   return { data, rows: group.units, cols };
+}
+
+/**
+ * Producer-only features ('producers'): unit i's producer slices (rows and biases), so units that
+ * compute the same activation are at distance 0 whatever their consumers.
+ */
+@injectable()
+export class ProducerFeatureExtractor implements FeatureExtractor {
+  readonly name = 'producers';
+
+  features(group: FoldGroup, tensors: GroupTensors): Matrix {
+    const features = producerFeatures(group, tensors);
+    for (let i = 0; i < features.data.length; i++) {
+      if (!Number.isFinite(features.data[i])) {
+        throw new MethodError({ group: group.name }, `expected finite producer weights: unit ${Math.floor(i / features.cols)} has ${features.data[i]}`);
+      }
+    }
+    return features;
+  }
 }
 
 /** The FeatureExtractor of the method: unitFeatures. */

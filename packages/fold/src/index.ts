@@ -6,6 +6,7 @@ export * from './labels';
 export * from './features';
 export * from './repair';
 export * from './merger';
+export * from './probe';
 export * from './magnitude';
 export * from './unstructured';
 export * from './dense';

@@ -3,11 +3,13 @@
  * producer slices become cluster means (W1' = (U^T U)^-1 U^T W1) and consumer slices become cluster
  * sums (W2' = W2 U). Units come out ordered by cluster id. When units are exact duplicates, the
  * merged unit computes the same activation and the summed consumer reads it once with the weight all
- * members had together, so the output is unchanged.
+ * members had together, so the output is unchanged. Options: Fold-AR (`repair`, repair.ts) and the
+ * data-free bias correction (`biasCorrection`, probe.ts), which rewrites the group's output bias.
  */
 import type { FoldGroup, GroupTensors, Merger, MergeOptions } from '@speechfold/core';
 import { injectable } from 'tsyringe';
 import { clusterMembers } from './labels';
+import { correctedOutputBias } from './probe';
 import { foldArScales } from './repair';
 import { checkSlices, mapGroupSlices, recombineUnits, type UnitCombination } from './slices';
 
@@ -36,9 +38,15 @@ export function mergeUnits(
   });
   const consumerCombos: UnitCombination[] = members.map((cluster) => cluster.map((unit) => ({ unit, weight: 1 })));
 
-  return mapGroupSlices(group, tensors, (tensor, slice, role) =>
+  const folded = mapGroupSlices(group, tensors, (tensor, slice, role) =>
     recombineUnits(tensor, slice, group.units, role === 'producer' ? producerCombos : consumerCombos),
   );
+  if (options.biasCorrection === true) {
+    // probe.ts: the expected output change under Gaussian LayerNorm inputs goes back into the bias.
+    const bias = correctedOutputBias(group, tensors, folded, members);
+    if (bias !== null) folded.set((group.response as NonNullable<FoldGroup['response']>).outputBias, bias);
+  }
+  return folded;
 }
 
 /** The Merger of the method ('fold'): mergeUnits. */

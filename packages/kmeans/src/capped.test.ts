@@ -44,11 +44,11 @@ function byFirstAppearance(ids: ArrayLike<number>): Int32Array {
   });
 }
 
-/** Brute force: all pairs by squared distance (ties: lower i, then j), each taken if both are free. */
-function greedyMatching(x: Matrix, k: number): Int32Array {
+/** Brute force: all pairs by a cost (default squared distance; ties: lower i, then j), each taken if both are free. */
+function greedyMatching(x: Matrix, k: number, cost: (i: number, j: number) => number = (i, j) => distance2(x, i, j)): Int32Array {
   const n = x.rows;
   const pairs: [number, number, number][] = [];
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs.push([distance2(x, i, j), i, j]);
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs.push([cost(i, j), i, j]);
   pairs.sort((p, q) => p[0] - q[0] || p[1] - q[1] || p[2] - q[2]);
   const owner = Int32Array.from({ length: n }, (_, i) => i);
   const matched = new Uint8Array(n);
@@ -185,6 +185,23 @@ describe('CappedClusterer', () => {
           const result = await createCappedClusterer(engine, { cap: 2, neighbours }).cluster(x, k, { seed: 0 });
           expect(result.labels).toEqual(expected);
         }
+      }
+    }
+  });
+
+  it('with cap 2 and a pair cost, matches by that cost: the brute-force greedy matching when every unit is a candidate', async () => {
+    for (let seed = 0; seed < 8; seed++) {
+      const n = 6 + ((seed * 5) % 19);
+      const x = normalMatrix(200 + seed, n, 3);
+      // A cost unrelated to the feature distance: the product of the units' first features, shifted.
+      const cost = (a: number, b: number): number => (x.data[a * 3] + 5) * (x.data[b * 3] + 5) + 0.01 * (a + b);
+      for (const k of [n - 1, Math.ceil((2 * n) / 3), Math.ceil(n / 2)]) {
+        const full = await createCappedClusterer(engine, { cap: 2, neighbours: n }).cluster(x, k, { seed: 0, pairCost: cost });
+        expectValid(x, k, 2, full);
+        expect(full.labels).toEqual(greedyMatching(x, k, cost));
+        // Short candidate lists still give exactly K clusters of at most 2 units.
+        const short = await createCappedClusterer(engine, { cap: 2, neighbours: 1 }).cluster(x, k, { seed: 0, pairCost: cost });
+        expectValid(x, k, 2, short);
       }
     }
   });

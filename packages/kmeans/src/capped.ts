@@ -39,6 +39,7 @@ import {
   type ClusterResult,
   type Clusterer,
   type Matrix,
+  type PairCost,
   type TensorEngine,
 } from '@speechfold/core';
 import { inject, injectable } from 'tsyringe';
@@ -570,6 +571,53 @@ export class CappedRun {
 }
 
 /**
+ * Greedy matching by a given pair cost: N - K disjoint pairs, the cheapest first. Candidates are each
+ * unmatched unit's `neighbours` nearest unmatched units in feature space; when they run out before
+ * N - K pairs, the units still unmatched get new candidates among themselves, and so on. Ties go to
+ * the lower (min, then max) unit index. Returns each unit's root (the smaller index of its pair).
+ */
+export async function matchPairs(
+  engine: TensorEngine,
+  x: Matrix,
+  k: number,
+  pairCost: PairCost,
+  neighbours: number,
+  budget: number,
+): Promise<Int32Array> {
+  const n = x.rows;
+  const roots = Int32Array.from({ length: n }, (_, i) => i);
+  const matched = new Uint8Array(n);
+  let merges = 0;
+  while (merges < n - k) {
+    const free: number[] = [];
+    for (let i = 0; i < n; i++) if (matched[i] === 0) free.push(i);
+    const sub = free.length === n ? x : gatherRows(x, free);
+    const nb = await nearestNeighbours(engine, sub, neighbours, budget);
+    const candidates: { cost: number; a: number; b: number }[] = [];
+    const seen = new Set<number>();
+    for (let r = 0; r < free.length; r++) {
+      for (let t = r * nb.width; t < (r + 1) * nb.width; t++) {
+        const a = Math.min(free[r], free[nb.index[t]]);
+        const b = Math.max(free[r], free[nb.index[t]]);
+        if (seen.has(a * n + b)) continue;
+        seen.add(a * n + b);
+        const cost = pairCost(a, b);
+        if (!Number.isFinite(cost)) throw new MethodError({}, `pair cost of units ${a} and ${b} is ${cost}`);
+        candidates.push({ cost, a, b });
+      }
+    }
+    candidates.sort((u, v) => u.cost - v.cost || u.a - v.a || u.b - v.b);
+    for (const { a, b } of candidates) {
+      if (matched[a] !== 0 || matched[b] !== 0) continue;
+      matched[a] = matched[b] = 1;
+      roots[b] = a;
+      if (++merges === n - k) break;
+    }
+  }
+  return roots;
+}
+
+/**
  * The capped greedy on validated input (1 <= k <= N, finite features) with a cap that can reach k;
  * CappedClusterer.cluster is the checked entry.
  */
@@ -579,6 +627,7 @@ export async function runCapped(
   k: number,
   cap: number,
   options: Required<CappedOptions> = DEFAULT_CAPPED_OPTIONS,
+  pairCost?: PairCost,
 ): Promise<ClusterResult> {
   const n = x.rows;
   let roots: Int32Array;
@@ -590,6 +639,9 @@ export async function runCapped(
     // One cluster, whatever the order of merges (cap >= N here).
     roots = new Int32Array(n);
     merges = n - 1;
+  } else if (pairCost !== undefined && cap === 2) {
+    roots = await matchPairs(engine, x, k, pairCost, options.neighbours, options.pairwiseBudgetBytes);
+    merges = n - k;
   } else {
     const run = new CappedRun(engine, x, k, cap, options.neighbours, options.pairwiseBudgetBytes);
     roots = await run.run();
@@ -629,14 +681,16 @@ export class CappedClusterer implements Clusterer {
   }
 
   /**
-   * Clusters the rows of `features` into k non-empty clusters of at most `cap` units each.
-   * options.seed, nInit, maxIter and tol are not used (the method is deterministic).
+   * Clusters the rows of `features` into k non-empty clusters of at most `cap` units each. With cap
+   * 2 and options.pairCost, pairs are chosen by that cost among feature-space neighbours
+   * (matchPairs); otherwise by Ward's cost. options.seed, nInit, maxIter and tol are not used (the
+   * method is deterministic).
    * Throws MethodError on bad input or when the cap cannot reach k.
    */
   async cluster(features: Matrix, k: number, options: ClusterOptions): Promise<ClusterResult> {
     validateInput(features, k, options.group);
     const cap = effectiveCap(this.resolved.cap, features.rows, k, options.group);
-    return runCapped(this.engine, features, k, cap, this.resolved);
+    return runCapped(this.engine, features, k, cap, this.resolved, options.pairCost);
   }
 }
 

@@ -4,18 +4,21 @@ import {
   silentProgress,
   TOKENS,
   OptionError,
+  type Clusterer,
   type DependencyContainer,
   type ModelAdapter,
   type ProgressListener,
   type SparsityPolicy,
   type TensorEngine,
 } from '@speechfold/core';
-import { KMeansClusterer } from '@speechfold/kmeans';
+import { createCappedClusterer, KMeansClusterer } from '@speechfold/kmeans';
 import {
   DenseFoldingMerger,
   FoldingMerger,
   MAGNITUDE_OPTIONS,
   MagnitudePruner,
+  ProbeFeatureExtractor,
+  ProducerFeatureExtractor,
   UnitFeatureExtractor,
   UnstructuredMagnitudePruner,
   ZeroingMagnitudePruner,
@@ -25,14 +28,18 @@ import { hubertAdapter } from '@speechfold/adapter-hubert';
 import { whisperAdapter } from '@speechfold/adapter-whisper';
 import { createPolicy, type PolicyName } from '@speechfold/sparsity';
 import { SafetensorsSinkFactory, SafetensorsSourceFactory } from '@speechfold/safetensors';
+import { foldSettings, type FoldSettings } from './recipes';
 
 /** The adapters shipped with speechfold: HuBERT and Whisper. Add yours to the list you pass. */
 export function defaultAdapters(): ModelAdapter[] {
   return [hubertAdapter(), whisperAdapter()];
 }
 
-/** The compression methods a user picks by name. */
-export const METHODS = ['kmeans', 'magnitude', 'magnitude-unstructured'] as const;
+/**
+ * The compression methods a user picks by name: 'fold' (the default folding, recipes.ts), 'kmeans'
+ * (the paper's k-means folding), and the magnitude-pruning baselines.
+ */
+export const METHODS = ['fold', 'kmeans', 'magnitude', 'magnitude-unstructured'] as const;
 export type MethodName = (typeof METHODS)[number];
 
 /** What the default container is built from. */
@@ -41,6 +48,8 @@ export interface CompressionPreset {
   /** Model adapters to detect models with (at least one). */
   adapters: ModelAdapter[];
   method?: MethodName;
+  /** Folding settings over the method's recipe (folding methods only). */
+  fold?: Partial<FoldSettings>;
   /** A policy name (with options) or a ready policy. Default 'uniform'. */
   policy?: PolicyName | SparsityPolicy;
   policyOptions?: unknown;
@@ -53,7 +62,12 @@ export interface CompressionPreset {
 
 /** The Pipeline's method for a user-facing method name. */
 export function pipelineMethod(method: MethodName): 'fold' | 'prune' {
-  return method === 'kmeans' ? 'fold' : 'prune';
+  return method === 'fold' || method === 'kmeans' ? 'fold' : 'prune';
+}
+
+/** The folding settings of a method with overrides (the recipe of 'fold' for a pruning method, unused). */
+export function methodFoldSettings(method: MethodName, overrides: Partial<FoldSettings> = {}): FoldSettings {
+  return foldSettings(method === 'kmeans' ? 'kmeans' : 'fold', overrides);
 }
 
 /** Parses a method name, or throws OptionError naming --method and the choices. */
@@ -63,8 +77,8 @@ export function parseMethod(value: string): MethodName {
 }
 
 /**
- * A child container with every pipeline step registered: k-means on the given engine, the folding
- * merger (dense or not), the magnitude pruner of the method, the policy, safetensors IO and the
+ * A child container with every pipeline step registered: the method's clusterer and features on the
+ * given engine (recipes.ts), the folding merger (dense or not), the magnitude pruner of the method, the policy, safetensors IO and the
  * adapters. Register anything again on the returned container to swap that step.
  */
 export function createCompressionContainer(preset: CompressionPreset): DependencyContainer {
@@ -73,12 +87,16 @@ export function createCompressionContainer(preset: CompressionPreset): Dependenc
   provide<TensorEngine>(c, TOKENS.TensorEngine, preset.engine);
   provide<ProgressListener>(c, TOKENS.ProgressListener, preset.progress ?? silentProgress);
   for (const adapter of preset.adapters) c.register<ModelAdapter>(TOKENS.ModelAdapter, { useValue: adapter });
-  c.register(TOKENS.Clusterer, { useClass: KMeansClusterer });
-  c.register(TOKENS.FeatureExtractor, { useClass: UnitFeatureExtractor });
+  const method = preset.method ?? 'fold';
+  const fold = methodFoldSettings(method, preset.fold);
+  if (fold.clusterer === 'kmeans') c.register(TOKENS.Clusterer, { useClass: KMeansClusterer });
+  else provide<Clusterer>(c, TOKENS.Clusterer, createCappedClusterer(preset.engine, { cap: fold.cap }));
+  if (fold.features === 'probe') c.register(TOKENS.FeatureExtractor, { useClass: ProbeFeatureExtractor });
+  else if (fold.features === 'producers') c.register(TOKENS.FeatureExtractor, { useClass: ProducerFeatureExtractor });
+  else c.register(TOKENS.FeatureExtractor, { useClass: UnitFeatureExtractor });
   if (preset.dense) c.register(TOKENS.Merger, { useClass: DenseFoldingMerger });
   else c.register(TOKENS.Merger, { useClass: FoldingMerger });
   provide<MagnitudeOptions>(c, MAGNITUDE_OPTIONS, { norm: preset.norm ?? 'l2' });
-  const method = preset.method ?? 'kmeans';
   if (method === 'magnitude-unstructured') c.register(TOKENS.Pruner, { useClass: UnstructuredMagnitudePruner });
   else if (preset.dense) c.register(TOKENS.Pruner, { useClass: ZeroingMagnitudePruner });
   else c.register(TOKENS.Pruner, { useClass: MagnitudePruner });

@@ -10,7 +10,7 @@ import {
   type TensorEngine,
 } from '@speechfold/core';
 import { evaluate, loadRecognizer, type EvaluationReport } from '@speechfold/evaluate';
-import { createCompressionContainer, defaultAdapters, pipelineMethod, type MethodName } from '@speechfold/presets';
+import { createCompressionContainer, defaultAdapters, methodFoldSettings, pipelineMethod, type MethodName } from '@speechfold/presets';
 import { openCheckpoint } from '@speechfold/safetensors';
 import { SYNTHETIC_MARKER } from '@speechfold/synth';
 import type { PolicyName } from '@speechfold/sparsity';
@@ -189,8 +189,11 @@ async function ensureModel(
     policy: variant.policy as PolicyName,
     progress,
   });
+  const fold = methodFoldSettings(variant.method as MethodName);
   const result: CompressionResult = await container.resolve(ModelDirCompressor).compress(options.model, dir, {
     method: pipelineMethod(variant.method as MethodName),
+    repair: fold.repair,
+    biasCorrection: fold.biasCorrection,
     sparsity: variant.sparsity,
     kinds: options.kinds,
     seed: options.seed,

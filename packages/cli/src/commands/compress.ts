@@ -10,7 +10,18 @@ import {
   type ProgressListener,
 } from '@speechfold/core';
 import { loadEngine, parseEngineId } from '@speechfold/engine-auto';
-import { createCompressionContainer, defaultAdapters, parseMethod, pipelineMethod } from '@speechfold/presets';
+import {
+  createCompressionContainer,
+  defaultAdapters,
+  methodFoldSettings,
+  parseCap,
+  parseClusterer,
+  parseFeatures,
+  parseMethod,
+  parseSwitch,
+  pipelineMethod,
+  type FoldSettings,
+} from '@speechfold/presets';
 import { isPolicyName, POLICIES } from '@speechfold/sparsity';
 
 /** Options of `speechfold compress`, as commander parses them. */
@@ -29,6 +40,11 @@ export interface CompressCommandOptions {
   norm: string;
   repair?: boolean;
   nInit: string;
+  /** Folding settings over the method's recipe (undefined: the recipe's). */
+  clusterer?: string;
+  cap?: string;
+  features?: string;
+  biasCorrection?: string;
 }
 
 /** The report `--report` writes (documented in the README). */
@@ -36,6 +52,8 @@ export interface CompressReport {
   input: string;
   output: string;
   method: string;
+  /** The folding settings used (null for pruning methods). */
+  fold: FoldSettings | null;
   policy: string;
   export: string | null;
   groups: { name: string; kind: string; stack: string; layer: number; n: number; k: number; inertia: number | null; seconds: number }[];
@@ -92,6 +110,14 @@ export async function runCompress(
     throw new OptionError('--export', `unknown export '${opts.export}'; choose one of: ${EXPORTS.join(', ')}`);
   }
   if (opts.norm !== 'l1' && opts.norm !== 'l2') throw new OptionError('--norm', `expected l1 or l2, got '${opts.norm}'`);
+  const fold = methodFoldSettings(method, {
+    clusterer: opts.clusterer === undefined ? undefined : parseClusterer(opts.clusterer),
+    cap: opts.cap === undefined ? undefined : parseCap(opts.cap),
+    features: opts.features === undefined ? undefined : parseFeatures(opts.features),
+    biasCorrection: opts.biasCorrection === undefined ? undefined : parseSwitch('--bias-correction', opts.biasCorrection),
+    repair: opts.repair === true ? true : undefined,
+  });
+  const folding = pipelineMethod(method) === 'fold';
   const kinds = opts.groups.split(',').map((k) => k.trim()).filter(Boolean);
   const engineId = parseEngineId(opts.engine);
   const policyOptions = await readPolicyFile(opts.policyFile);
@@ -105,6 +131,7 @@ export async function runCompress(
       engine,
       adapters: defaultAdapters(),
       method,
+      fold,
       policy: opts.policy,
       policyOptions,
       norm: opts.norm,
@@ -117,7 +144,8 @@ export async function runCompress(
       kinds,
       seed,
       nInit,
-      repair: opts.repair === true,
+      repair: folding && fold.repair,
+      biasCorrection: folding && fold.biasCorrection,
       exportMode: opts.export,
       force: opts.force === true,
     });
@@ -125,6 +153,7 @@ export async function runCompress(
       input,
       output: opts.out,
       method,
+      fold: folding ? fold : null,
       policy: opts.policy,
       export: result.exportMode,
       groups: result.groups,
@@ -162,8 +191,13 @@ function versions(): Record<string, string> {
 export function formatCompressSummary(r: CompressReport): string {
   const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
   const n = (x: number): string => x.toLocaleString('en-US');
+  const settings =
+    r.fold === null
+      ? ''
+      : ` (${r.fold.clusterer}${r.fold.clusterer === 'capped' ? ` cap ${r.fold.cap}` : ''}, ${r.fold.features} features` +
+        `${r.fold.biasCorrection ? ', bias correction' : ''}${r.fold.repair ? ', Fold-AR' : ''})`;
   const lines = [
-    `${r.method} ${r.policy} at ${pct(r.sparsity.requested)}: ${r.groups.length} groups in ${r.seconds.toFixed(1)} s`,
+    `${r.method}${settings} ${r.policy} at ${pct(r.sparsity.requested)}: ${r.groups.length} groups in ${r.seconds.toFixed(1)} s`,
     r.engineChoice,
     `parameters ${n(r.parameters.before)} -> ${n(r.parameters.after)} ` +
       `(targeted ${pct(r.sparsity.targeted)} removed, whole model ${pct(r.sparsity.overall)})`,
