@@ -25,7 +25,7 @@ async function step(title, argv) {
 }
 
 await step('synth', ['synth', '--arch', 'whisper-tiny', '--dtype', 'f16', '--seed', '0', '--out', model]);
-for (const method of ['kmeans', 'magnitude']) {
+for (const method of ['fold', 'magnitude']) {
   const out = path.join(demo, `whisper-tiny-${method}-10`);
   const report = path.join(demo, `whisper-tiny-${method}-10.json`);
   await step(method, ['compress', model, '--out', out, '--method', method, '--sparsity', '0.1', '--report', report]);
