@@ -88,7 +88,7 @@ def load(model_dir):
     return model.eval()
 
 
-def evaluate(model_dir, root, cache, batch):
+def evaluate(model_dir, root, cache, batch, max_new_tokens):
     model = load(model_dir)
     tokenizer = WhisperTokenizer.from_pretrained(model_dir)
     english_only = not model.config.vocab_size >= 51865
@@ -100,7 +100,7 @@ def evaluate(model_dir, root, cache, batch):
             for s in range(0, len(items), batch):
                 kwargs = {} if english_only else {"language": "en", "task": "transcribe"}
                 ids = model.generate(
-                    feats[s : s + batch], max_new_tokens=200, max_length=None, num_beams=1, do_sample=False, **kwargs)
+                    feats[s : s + batch], max_new_tokens=max_new_tokens, max_length=None, num_beams=1, do_sample=False, **kwargs)
                 hyps += tokenizer.batch_decode(ids, skip_special_tokens=True)
         refs = [basic(text) for _, _, text in items]
         hyps = [basic(h) for h in hyps]
@@ -117,12 +117,13 @@ def main():
     parser.add_argument("--data", required=True, help="the LibriSpeech root holding test-clean and test-other")
     parser.add_argument("--batch", type=int, default=25)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--max-new-tokens", type=int, default=128, help="as speechfold reproduce's tables")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     cache = {}
     for model_dir in args.models:
         started = time.time()
-        result = evaluate(model_dir, args.data, cache, args.batch)
+        result = evaluate(model_dir, args.data, cache, args.batch, args.max_new_tokens)
         result["seconds"] = round(time.time() - started, 1)
         print(json.dumps(result), flush=True)
 
