@@ -72,6 +72,8 @@ describe('speechfold compress', () => {
     ['--cap', '3'],
     ['--features', 'weights'],
     ['--bias-correction', 'off'],
+    ['--bias-correction', 'on'],
+    ['--features', 'producers'],
     ['--repair'],
     ['--method', 'kmeans', '--bias-correction', 'on', '--repair'],
     ['--export', 'dense'],
@@ -98,7 +100,7 @@ describe('speechfold compress', () => {
         expect(fs.readFileSync(path.join(out, f))).toEqual(fs.readFileSync(path.join(dir(), f)));
       }
     }
-  }, 180_000);
+  }, 600_000);
 
   it('by default folds FFN units with identical fc1 rows and biases losslessly, whatever their fc2 columns', async () => {
     const layers = [0, 1];
