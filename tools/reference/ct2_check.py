@@ -5,7 +5,7 @@ Loads the converted dir with stock transformers (HF_HUB_OFFLINE=1, nothing downl
 WhisperForConditionalGeneration.from_pretrained (no missing / unexpected / mismatched keys
 allowed), WhisperProcessor, and both WhisperTokenizer (slow: vocab.json + merges.txt) and
 WhisperTokenizerFast (tokenizer.json), which must decode every hypothesis identically. Then it
-transcribes every utterance of the LibriSpeech test-clean sample in /work/shared/data (flac
+transcribes every utterance of the LibriSpeech test-clean sample in ../shared/data (flac
 decoded with soundfile; generate(language='en', task='transcribe') -- plain generate() for an
 English-only model --, greedy, no timestamps, fp32 on CPU), normalises hypotheses and references alike (upper case; apostrophes kept; every other
 character that is not a letter or digit becomes a space; whitespace collapsed) and computes the
@@ -15,7 +15,7 @@ Optional cross-check (--ct2-dir DIR, with --ct2-parts P1 P2 ... when model.bin i
 CTranslate2's own Whisper on the first utterances (same features, same prompt, greedy) and reports
 whether its token ids equal HF's on the converted model.
 
-Usage: python3 tools/reference/ct2_check.py /work/ct2/whisper-base-hf
+Usage: python3 tools/reference/ct2_check.py whisper-base
            [--ct2-dir DIR [--ct2-parts P1 P2]] [--cross N] [--out FILE]
 """
 import argparse
@@ -42,7 +42,7 @@ from transformers import WhisperForConditionalGeneration, WhisperProcessor, Whis
 transformers.utils.logging.disable_progress_bar()
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DATA = "/work/shared/data/LibriSpeech/test-clean"
+DATA = os.path.join(ROOT, "..", "shared", "data", "LibriSpeech", "test-clean")
 OUT_JSON = os.path.join(ROOT, "tools", "reference", "fixtures", "ct2-whisper-base-transcripts.json")
 
 
@@ -150,7 +150,7 @@ def main():
     wer = counts.wer
     result = {
         "model_dir": args.model_dir,
-        "data": DATA,
+        "data": os.path.relpath(DATA, ROOT),
         "decoding": ("generate(language='en', task='transcribe')" if multilingual else "generate() (English-only model)")
         + ", greedy (num_beams=1), no timestamps, fp32, CPU",
         "normalisation": "upper case; apostrophes kept; other non-alphanumerics -> space; whitespace collapsed",
