@@ -6,7 +6,7 @@
  */
 import { MethodError, type FeatureExtractor, type FoldGroup, type GroupTensors, type Matrix } from '@speechfold/core';
 import { injectable } from 'tsyringe';
-import { producerFeatures } from './probe';
+import { checkFiniteFeatures, producerFeatures } from './probe';
 import { checkSlices, readUnit, tensorOf, unitWidth } from './slices';
 
 /** The feature matrix of a group: one row per unit, producer slices then consumer slices in group order. */
@@ -45,13 +45,7 @@ export class ProducerFeatureExtractor implements FeatureExtractor {
   readonly name = 'producers';
 
   features(group: FoldGroup, tensors: GroupTensors): Matrix {
-    const features = producerFeatures(group, tensors);
-    for (let i = 0; i < features.data.length; i++) {
-      if (!Number.isFinite(features.data[i])) {
-        throw new MethodError({ group: group.name }, `expected finite producer weights: unit ${Math.floor(i / features.cols)} has ${features.data[i]}`);
-      }
-    }
-    return features;
+    return checkFiniteFeatures(group, producerFeatures(group, tensors));
   }
 }
 

@@ -30,7 +30,7 @@ import {
 } from '@speechfold/core';
 import { injectable } from 'tsyringe';
 import { checkSlices, readUnit, tensorOf, unitWidth } from './slices';
-import { erf } from '@speechfold/nn';
+import { erf, geluScalar } from '@speechfold/nn';
 
 /** Probe inputs per group for the probe features (the feature width). */
 export const PROBE_COUNT = 256;
@@ -48,9 +48,9 @@ function Phi(x: number): number {
   return 0.5 * (1 + erf(x * INV_SQRT2));
 }
 
-/** The activation of a response, on one value. */
+/** The activation of a response, on one value (GELU: @speechfold/nn's exact GELU). */
 export function activate(activation: GroupResponse['activation'], x: number): number {
-  return activation === 'relu' ? (x > 0 ? x : 0) : 0.5 * x * (1 + erf(x * INV_SQRT2));
+  return activation === 'relu' ? (x > 0 ? x : 0) : geluScalar(x);
 }
 
 /** E[activation(u)] for u ~ N(mu, s^2), in closed form. */
@@ -179,10 +179,18 @@ export function probeInputs(view: ResponseView, count: number, seed: number): Fl
   return z;
 }
 
-/** Each unit's pre-activations on the probe inputs: N x P. */
-export function probePreActivations(group: FoldGroup, view: ResponseView, probes: Float32Array, count: number): Matrix {
+/** Each unit's pre-activations and activations on the probe inputs (N x P each, unit-major). */
+export interface ProbeResponses {
+  count: number;
+  pre: Float32Array;
+  act: Float32Array;
+}
+
+/** The responses of a group's units to P seeded probe inputs. */
+export function probeResponses(group: FoldGroup, view: ResponseView, count = PROBE_COUNT, seed = PROBE_SEED): ProbeResponses {
+  const probes = probeInputs(view, count, seed);
   const { weight, bias, dim } = view;
-  const data = new Float32Array(group.units * count);
+  const pre = new Float32Array(group.units * count);
   for (let i = 0; i < group.units; i++) {
     const row = i * dim;
     const b = bias === null ? 0 : bias.data[i];
@@ -190,30 +198,21 @@ export function probePreActivations(group: FoldGroup, view: ResponseView, probes
       const x = p * dim;
       let u = b;
       for (let j = 0; j < dim; j++) u += weight.data[row + j] * probes[x + j];
-      data[i * count + p] = u;
+      pre[i * count + p] = u;
     }
   }
-  return { data, rows: group.units, cols: count };
-}
-
-/** Each unit's activations on the probe inputs: N x P. */
-export function probeActivations(group: FoldGroup, view: ResponseView, probes: Float32Array, count: number): Matrix {
-  const pre = probePreActivations(group, view, probes, count);
-  for (let i = 0; i < pre.data.length; i++) pre.data[i] = activate(view.response.activation, pre.data[i]);
-  return pre;
+  const act = Float32Array.from(pre, (u) => activate(view.response.activation, u));
+  return { count, pre, act };
 }
 
 /**
  * The exact cost of merging two units on the probe inputs: the mean squared change of the layer's
  * output, sum_p |c_a (a_ap - m_p) + c_b (a_bp - m_p)|^2 / P, where m_p is the merged unit's activation
  * (the mean producer row and bias) and c the consumer columns (the merged unit's is c_a + c_b).
- * Zero for units with identical producers, whatever their consumers. Null without a response.
+ * Zero for units with identical producers, whatever their consumers.
  */
-export function probePairCost(group: FoldGroup, tensors: GroupTensors, count = PROBE_COUNT, seed = PROBE_SEED): PairCost | null {
-  const view = responseOf(group, tensors);
-  if (view === null) return null;
-  const pre = probePreActivations(group, view, probeInputs(view, count, seed), count).data;
-  const act = Float32Array.from(pre, (u) => activate(view.response.activation, u));
+export function pairCostOf(group: FoldGroup, tensors: GroupTensors, view: ResponseView, responses: ProbeResponses): PairCost {
+  const { count, pre, act } = responses;
   const w2 = tensorOf(group, tensors, group.consumers[0].tensor);
   const [outDim, units] = w2.shape;
   // Consumer columns as rows (unit-major) and their squared norms.
@@ -245,6 +244,12 @@ export function probePairCost(group: FoldGroup, tensors: GroupTensors, count = P
   };
 }
 
+/** pairCostOf on fresh probe responses; null without a response. */
+export function probePairCost(group: FoldGroup, tensors: GroupTensors, count = PROBE_COUNT, seed = PROBE_SEED): PairCost | null {
+  const view = responseOf(group, tensors);
+  return view === null ? null : pairCostOf(group, tensors, view, probeResponses(group, view, count, seed));
+}
+
 /** Each unit's producer slices, concatenated (the fallback features: a function of the producers alone). */
 export function producerFeatures(group: FoldGroup, tensors: GroupTensors): Matrix {
   checkSlices(group, tensors);
@@ -258,10 +263,8 @@ export function producerFeatures(group: FoldGroup, tensors: GroupTensors): Matri
   return { data, rows: group.units, cols };
 }
 
-/** The probe features of a group (producer slices where it has no response); throws on non-finite values. */
-export function probeFeatures(group: FoldGroup, tensors: GroupTensors, count = PROBE_COUNT, seed = PROBE_SEED): Matrix {
-  const view = responseOf(group, tensors);
-  const features = view === null ? producerFeatures(group, tensors) : probeActivations(group, view, probeInputs(view, count, seed), count);
+/** Throws MethodError naming the unit when a feature is not finite; returns the features. */
+export function checkFiniteFeatures(group: FoldGroup, features: Matrix): Matrix {
   for (let i = 0; i < features.data.length; i++) {
     if (!Number.isFinite(features.data[i])) {
       throw new MethodError({ group: group.name }, `expected finite weights: unit ${Math.floor(i / features.cols)} gives ${features.data[i]}`);
@@ -270,16 +273,43 @@ export function probeFeatures(group: FoldGroup, tensors: GroupTensors, count = P
   return features;
 }
 
-/** The FeatureExtractor of the `fold` method ('probe'): probeFeatures, and probePairCost for matching. */
+/** The probe features of given responses (producer slices where the group has no response), checked finite. */
+function featuresOf(group: FoldGroup, tensors: GroupTensors, responses: ProbeResponses | null): Matrix {
+  const features =
+    responses === null ? producerFeatures(group, tensors) : { data: responses.act, rows: group.units, cols: responses.count };
+  return checkFiniteFeatures(group, features);
+}
+
+/** The probe features of a group (producer slices where it has no response); throws on non-finite values. */
+export function probeFeatures(group: FoldGroup, tensors: GroupTensors, count = PROBE_COUNT, seed = PROBE_SEED): Matrix {
+  const view = responseOf(group, tensors);
+  return featuresOf(group, tensors, view === null ? null : probeResponses(group, view, count, seed));
+}
+
+/**
+ * The FeatureExtractor of the `fold` method ('probe'): probeFeatures, and the probe pair cost for
+ * matching. The pipeline asks for both on the same group tensors: the probe responses are computed
+ * once per tensors map.
+ */
 @injectable()
 export class ProbeFeatureExtractor implements FeatureExtractor {
   readonly name = 'probe';
+  private readonly computed = new WeakMap<GroupTensors, { view: ResponseView; responses: ProbeResponses } | null>();
 
   features(group: FoldGroup, tensors: GroupTensors): Matrix {
-    return probeFeatures(group, tensors);
+    return featuresOf(group, tensors, this.probe(group, tensors)?.responses ?? null);
   }
 
   pairCost(group: FoldGroup, tensors: GroupTensors): PairCost | null {
-    return probePairCost(group, tensors);
+    const probe = this.probe(group, tensors);
+    return probe === null ? null : pairCostOf(group, tensors, probe.view, probe.responses);
+  }
+
+  private probe(group: FoldGroup, tensors: GroupTensors): { view: ResponseView; responses: ProbeResponses } | null {
+    if (!this.computed.has(tensors)) {
+      const view = responseOf(group, tensors);
+      this.computed.set(tensors, view === null ? null : { view, responses: probeResponses(group, view) });
+    }
+    return this.computed.get(tensors) ?? null;
   }
 }
