@@ -1,10 +1,10 @@
-// Where the tests find the shared data: the repo sits beside shared/ (locally and in CI), and the
-// data is read in place, never copied into the repo.
+// Where the tests find their data: test-data/ at the repo root (LibriSpeech utterances and Whisper's
+// mel filters, committed so that a fresh clone tests itself; test-data/README.md says what it is).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** shared/data, resolved from this source folder (packages/audio/src -> repo -> its parent). */
-export const SHARED_DATA = path.resolve(__dirname, '../../../../shared/data');
+/** test-data, resolved from this source folder (packages/audio/src -> repo). */
+export const SHARED_DATA = path.resolve(__dirname, '../../../test-data');
 export const LIBRISPEECH = path.join(SHARED_DATA, 'LibriSpeech');
 export const MEL_FILTERS_NPZ = path.join(SHARED_DATA, 'reference', 'whisper_mel_filters.npz');
 /** Committed reference outputs written by tools/reference/*.py. */

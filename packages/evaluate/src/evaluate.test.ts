@@ -9,7 +9,7 @@ import { synthesize } from '@speechfold/synth';
 import { evaluate } from './evaluate';
 import { loadRecognizer, type Recognizer } from './recognizer';
 
-const TEST_CLEAN = path.resolve(__dirname, '../../../../shared/data/LibriSpeech/test-clean');
+const TEST_CLEAN = path.resolve(__dirname, '../../../test-data/LibriSpeech/test-clean');
 
 let root: string;
 let engine: TensorEngine;

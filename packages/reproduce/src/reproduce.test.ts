@@ -6,7 +6,7 @@ import { createOnnxruntimeEngine } from '@speechfold/engine-onnxruntime';
 import { synthesize } from '@speechfold/synth';
 import { reproduce, type ReproduceOptions } from './reproduce';
 
-const SHARED = path.resolve(__dirname, '../../../../shared/data/LibriSpeech');
+const SHARED = path.resolve(__dirname, '../../../test-data/LibriSpeech');
 let root: string;
 let engine: TensorEngine;
 let model: string;

@@ -7,7 +7,7 @@ import { memoryIO } from '../io';
 import { EXIT_OK, EXIT_USAGE } from '../exit';
 import type { EvalJson } from './eval';
 
-const TEST_CLEAN = path.resolve(__dirname, '../../../../../shared/data/LibriSpeech/test-clean');
+const TEST_CLEAN = path.resolve(__dirname, '../../../../test-data/LibriSpeech/test-clean');
 let root: string;
 let model: string;
 
