@@ -6,7 +6,7 @@
 # <variants-file>: one variant per line, "<name> <speechfold compress flags...>"; '#' lines skipped.
 set -euo pipefail
 model=$1 out=$2 sparsities=$3 variants=$4
-data=${DATA:-../shared/data/LibriSpeech}
+data=${DATA:-test-data/LibriSpeech}
 mkdir -p "$out"
 while read -r name flags; do
   [[ -z "$name" || "$name" == \#* ]] && continue

@@ -12,7 +12,7 @@ An extended export (per-layer FFN widths) loads too: the model is built from con
 layer's fc1 / fc2 are resized to the stored tensors before the weights are loaded.
 
 Run from the repo root:
-  python3 tools/reference/fast_eval.py --data ../shared/data/LibriSpeech <model-dir> [<model-dir> ...]
+  python3 tools/reference/fast_eval.py --data test-data/LibriSpeech <model-dir> [<model-dir> ...]
 Needs torch, transformers, soundfile, jiwer. Nothing is fetched from a hub.
 """
 import argparse
