@@ -11,8 +11,9 @@ and the fixture keeps their sha256.
 
 Stored per case:
   - encoder output: shape, sum, sum of |x|, and some full rows (float32, base64);
-  - decoder logits of the 4-token prompt at chosen ids (every prompt position);
-  - generate(language='en', task='transcribe', max_new_tokens=20, do_sample=False): the token ids,
+  - decoder logits of the prompt at chosen ids (every prompt position);
+  - generate(language='en', task='transcribe', max_new_tokens=20, do_sample=False) (no language or
+    task for the English-only case, whose prompt is <|startoftranscript|> <|notimestamps|>): the token ids,
     and at every step the raw logits' top 5 (ids, values) and the gap between the best two
     candidates after suppression (how safe the argmax is from float noise).
 Stored once: byte-level BPE decodes (ids -> text, with and without skip_special_tokens) and
@@ -47,6 +48,7 @@ FEATURE_SEED = 20240611
 MEL_BINS = 80
 MAX_NEW_TOKENS = 20
 PROMPT = [50258, 50259, 50359, 50363]  # <|startoftranscript|> <|en|> <|transcribe|> <|notimestamps|>
+PROMPT_EN = [50257, 50362]  # English-only vocabulary: <|startoftranscript|> <|notimestamps|>
 
 # Small enough for fast tests, with the real vocabulary (real token ids) and 1500 encoder positions.
 SMALL = {"d_model": 64, "encoder_layers": 2, "decoder_layers": 2, "encoder_attention_heads": 4,
@@ -56,10 +58,14 @@ SMALL = {"d_model": 64, "encoder_layers": 2, "decoder_layers": 2, "encoder_atten
 # 'tied': the usual layout (proj_out = embed_tokens); with random weights it repeats one token.
 # 'scale-embedding': scale_embedding=True, which HF's WhisperDecoder ignores (embed_scale is never
 # applied); 300 input frames (max_source_positions 150) keep it quick.
+# 'english-only': the whisper-tiny.en layout (vocab 51864, specials one id lower, no language or task
+# token in the prompt), untied so that ids vary.
 CASES = [
     {"name": "untied", "seed": 1, "config": {**SMALL, "tie_word_embeddings": False}},
     {"name": "tied", "seed": 0, "config": SMALL},
     {"name": "scale-embedding", "seed": 2, "config": {**SMALL, "scale_embedding": True, "max_source_positions": 150}},
+    {"name": "english-only", "arch": "whisper-tiny.en", "seed": 3,
+     "config": {**SMALL, "tie_word_embeddings": False, "max_source_positions": 150}},
 ]
 
 
@@ -89,9 +95,9 @@ def sha256_file(path):
     return h.hexdigest()
 
 
-def synthesize(out_dir, seed, config):
+def synthesize(out_dir, seed, config, arch="whisper-tiny"):
     """speechfold's synthesize() through node, exactly as the TS test calls it."""
-    opts = {"arch": "whisper-tiny", "outDir": out_dir, "dtype": "F32", "seed": seed, "config": config}
+    opts = {"arch": arch, "outDir": out_dir, "dtype": "F32", "seed": seed, "config": config}
     script = f"require({json.dumps(SYNTH)}).synthesize({json.dumps(opts)}).catch(e => {{ console.error(e); process.exit(1); }})"
     r = subprocess.run(["node", "-e", script], capture_output=True, text=True)
     if r.returncode != 0:
@@ -103,20 +109,25 @@ def run_case(case):
     x = features(frames)
     with tempfile.TemporaryDirectory() as tmp:
         model_dir = os.path.join(tmp, "model")
-        synthesize(model_dir, case["seed"], case["config"])
+        arch = case.get("arch", "whisper-tiny")
+        synthesize(model_dir, case["seed"], case["config"], arch)
         checksum = sha256_file(os.path.join(model_dir, "model.safetensors"))
         model = WhisperForConditionalGeneration.from_pretrained(model_dir, dtype=torch.float32).eval()
         gen_cfg = model.generation_config
+        english_only = not gen_cfg.is_multilingual
+        prompt = PROMPT_EN if english_only else PROMPT
+        # HF refuses a language or task for an English-only model; its prompt has neither.
+        kwargs = {} if english_only else {"language": "en", "task": "transcribe"}
         feats = torch.from_numpy(x).unsqueeze(0)
         with torch.no_grad():
             enc = model.model.encoder(feats).last_hidden_state[0].numpy()
-            logits = model(input_features=feats, decoder_input_ids=torch.tensor([PROMPT])).logits[0].numpy()
-            plain = model.generate(feats, language="en", task="transcribe", max_new_tokens=MAX_NEW_TOKENS, do_sample=False)
-            full = model.generate(feats, language="en", task="transcribe", max_new_tokens=MAX_NEW_TOKENS, do_sample=False,
+            logits = model(input_features=feats, decoder_input_ids=torch.tensor([prompt])).logits[0].numpy()
+            plain = model.generate(feats, **kwargs, max_new_tokens=MAX_NEW_TOKENS, do_sample=False)
+            full = model.generate(feats, **kwargs, max_new_tokens=MAX_NEW_TOKENS, do_sample=False,
                                   return_dict_in_generate=True, output_logits=True, output_scores=True)
     sequence = full.sequences[0].tolist()
-    assert sequence[:len(PROMPT)] == PROMPT, f"unexpected prompt {sequence[:len(PROMPT)]}"
-    generated = sequence[len(PROMPT):]
+    assert sequence[:len(prompt)] == prompt, f"unexpected prompt {sequence[:len(prompt)]}"
+    generated = sequence[len(prompt):]
     eos = gen_cfg.eos_token_id
     tokens = generated[:-1] if generated and generated[-1] == eos else generated
     assert plain[0].tolist() == tokens, f"plain generate {plain[0].tolist()} != {tokens}"
@@ -136,13 +147,13 @@ def run_case(case):
     ids = sorted(int(i) for i in ids)
     return {
         "name": case["name"],
-        "synth": {"arch": "whisper-tiny", "dtype": "F32", "seed": case["seed"], "config": case["config"]},
+        "synth": {"arch": arch, "dtype": "F32", "seed": case["seed"], "config": case["config"]},
         "model_sha256": checksum,
         "features": {"generator": "xorshift32", "seed": FEATURE_SEED, "shape": [MEL_BINS, frames],
                      "sha256": hashlib.sha256(x.astype("<f4").tobytes()).hexdigest()},
         "encoder": {"shape": list(enc.shape), "sum": float(enc.astype(np.float64).sum()),
                     "abs_sum": float(np.abs(enc.astype(np.float64)).sum()), "rows": rows, "values": b64(enc[rows])},
-        "prompt": PROMPT,
+        "prompt": prompt,
         "prompt_logits": {"ids": ids, "values": b64(logits[:, ids]), "argmax": [int(i) for i in logits.argmax(axis=1)]},
         "generate": {"max_new_tokens": MAX_NEW_TOKENS, "tokens": tokens, "sequence": sequence, "steps": steps,
                      "min_suppressed_top2_gap": min(s["suppressed_top2_gap"] for s in steps)},

@@ -5,7 +5,7 @@ import type { WhisperConfig } from './config';
 import { whisperSpecialTokens, whisperSuppressTokens } from './tokens';
 
 /** Preset ids. */
-export type WhisperPresetId = 'whisper-tiny' | 'whisper-base' | 'whisper-large-v3';
+export type WhisperPresetId = 'whisper-tiny' | 'whisper-tiny.en' | 'whisper-base' | 'whisper-large-v3';
 
 /** openai/whisper-tiny; the other presets change only what differs. */
 const TINY: WhisperConfig = {
@@ -55,6 +55,18 @@ const TINY: WhisperConfig = {
   max_length: 448,
 };
 
+/** openai/whisper-tiny.en: TINY's dimensions on the English-only (GPT-2) vocabulary, specials one id lower. */
+const TINY_EN: WhisperConfig = {
+  ...TINY,
+  vocab_size: 51864,
+  pad_token_id: 50256,
+  bos_token_id: 50256,
+  eos_token_id: 50256,
+  decoder_start_token_id: 50257,
+  begin_suppress_tokens: [220, 50256],
+  suppress_tokens: whisperSuppressTokens(whisperSpecialTokens(51864)),
+};
+
 /** openai/whisper-base. */
 const BASE: WhisperConfig = {
   ...TINY,
@@ -88,6 +100,7 @@ const LARGE_V3: WhisperConfig = {
 /** The presets by id. Treat as read-only; `whisperPreset` hands out copies. */
 export const WHISPER_PRESETS: Readonly<Record<WhisperPresetId, WhisperConfig>> = {
   'whisper-tiny': TINY,
+  'whisper-tiny.en': TINY_EN,
   'whisper-base': BASE,
   'whisper-large-v3': LARGE_V3,
 };

@@ -32,8 +32,25 @@ describe('whisperSpecialTokens', () => {
     expect(t.timestampBegin + 1500).toBe(51865);
   });
 
+  it("lays out the English-only vocabulary (tiny.en .. medium.en) one id lower, as whisper-tiny.en's tokenizer does", () => {
+    const t = whisperSpecialTokens(51864);
+    expect(t.multilingual).toBe(false);
+    expect(whisperSpecialTokens(51865).multilingual).toBe(true);
+    expect(t.endOfText).toBe(50256);
+    expect(t.startOfTranscript).toBe(50257);
+    expect(t.languages[0]).toEqual({ code: 'en', id: 50258 });
+    expect(t.languages[98]).toEqual({ code: 'su', id: 50356 });
+    expect(t.translate).toBe(50357);
+    expect(t.transcribe).toBe(50358);
+    expect(t.startOfPrev).toBe(50360);
+    expect(t.noSpeech).toBe(50361);
+    expect(t.noTimestamps).toBe(50362);
+    expect(t.timestampBegin + 1500).toBe(51863);
+  });
+
   it('refuses vocabularies it cannot lay out, naming the field', () => {
-    expect(() => whisperSpecialTokens(51864)).toThrow(ModelError);
+    expect(() => whisperSpecialTokens(51863)).toThrow(ModelError);
+    expect(() => whisperSpecialTokens(51867)).toThrow(ModelError);
     expect(() => whisperSpecialTokens(1000, 'x/config.json')).toThrow(/x\/config\.json: field 'vocab_size'/);
   });
 
@@ -43,6 +60,11 @@ describe('whisperSpecialTokens', () => {
     expect(v2.slice(-7)).toEqual([50254, 50258, 50358, 50359, 50360, 50361, 50362]);
     const v3 = whisperSuppressTokens(whisperSpecialTokens(51866));
     expect(v3.slice(-7)).toEqual([50254, 50258, 50359, 50360, 50361, 50362, 50363]);
+    // whisper-tiny.en's generation_config.json: GPT-2 ids for the symbols, then the English-only controls.
+    const en = whisperSuppressTokens(whisperSpecialTokens(51864));
+    expect(en).toHaveLength(90);
+    expect(en.slice(0, 4)).toEqual([1, 2, 7, 8]);
+    expect(en.slice(-8)).toEqual([47282, 49146, 50257, 50357, 50358, 50359, 50360, 50361]);
   });
 
   it('spells timestamps as HF does', () => {

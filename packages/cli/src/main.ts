@@ -31,7 +31,7 @@ function buildProgram(io: CliIO, argv: string[]): Command {
   program
     .command('synth')
     .description('write a checkpoint with real HF names, shapes and config, and seeded random weights')
-    .requiredOption('--arch <arch>', 'hubert-tiny|hubert-base|hubert-large|whisper-tiny|whisper-base|whisper-large-v3')
+    .requiredOption('--arch <arch>', 'hubert-tiny|hubert-base|hubert-large|whisper-tiny|whisper-tiny.en|whisper-base|whisper-large-v3')
     .requiredOption('--out <dir>', 'output dir (must not exist or be empty)')
     .option('--dtype <dtype>', 'f32|f16|bf16', 'f32')
     .option('--seed <n>', 'random seed', '0')

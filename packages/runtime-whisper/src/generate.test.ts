@@ -51,6 +51,28 @@ test("large-v3's ids (one more language) follow from its vocabulary when generat
   expect(generation.maxLength).toBe(448);
 });
 
+test('an English-only model (vocab 51864) is prompted <|startoftranscript|> <|notimestamps|> and only transcribes English', async () => {
+  // No generation_config.json: the vocabulary size says English-only, as HF's rule does.
+  const generation = await readGenerationSettings(dir, whisperPreset('whisper-tiny.en'));
+  expect(generation.multilingual).toBe(false);
+  expect(generation.eosTokenIds).toEqual([50256]);
+  const en = { generation } as WhisperModel;
+  expect(promptTokens(en)).toEqual([50257, 50362]);
+  expect(promptTokens(en, { language: '<|en|>', task: 'transcribe' })).toEqual([50257, 50362]);
+  expect(() => promptTokens(en, { language: 'de' })).toThrow(/language.*English-only/);
+  expect(() => promptTokens(en, { task: 'translate' })).toThrow(OptionError);
+  // generation_config.json's is_multilingual wins over the vocabulary size.
+  await fs.writeFile(path.join(dir, 'generation_config.json'), JSON.stringify({ is_multilingual: false }));
+  try {
+    const flagged = await readGenerationSettings(dir, whisperPreset('whisper-tiny'));
+    expect(promptTokens({ generation: flagged } as WhisperModel)).toEqual([50258, 50363]);
+    await fs.writeFile(path.join(dir, 'generation_config.json'), JSON.stringify({ is_multilingual: 'no' }));
+    await expect(readGenerationSettings(dir, whisperPreset('whisper-tiny'))).rejects.toThrow(/is_multilingual': expected true or false/);
+  } finally {
+    await fs.rm(path.join(dir, 'generation_config.json'));
+  }
+});
+
 test('generation_config.json supplies suppress lists and the length limit', () => {
   expect(model.generation.beginSuppressTokens).toEqual([220, 50257]);
   expect(model.generation.suppressTokens).toContain(50358);

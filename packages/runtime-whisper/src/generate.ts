@@ -12,7 +12,7 @@ import type { WhisperModel } from './model';
 
 /** Options of greedyDecode and transcribe. */
 export interface GreedyOptions {
-  /** Language code ('en') or token ('<|en|>'); default 'en'. */
+  /** Language code ('en') or token ('<|en|>'); default 'en'. An English-only model accepts only English. */
   language?: string;
   /** Default 'transcribe'. */
   task?: 'transcribe' | 'translate';
@@ -34,10 +34,23 @@ export interface GreedyResult {
   prompt: number[];
 }
 
-/** The forced decoder prompt for a language and task (ids from generation_config.json). */
+/**
+ * The forced decoder prompt for a language and task (ids from generation_config.json). An
+ * English-only model's prompt is <|startoftranscript|> <|notimestamps|>, as HF builds it; asking it for
+ * English transcription is accepted (that is all it does), any other language or task is an error.
+ */
 export function promptTokens(model: WhisperModel, options: Pick<GreedyOptions, 'language' | 'task'> = {}): number[] {
   const g = model.generation;
   const language = options.language ?? 'en';
+  if (!g.multilingual) {
+    if (!['en', '<|en|>'].includes(language.toLowerCase())) {
+      throw new OptionError('language', `'${language}': this model is English-only (generation_config.json's is_multilingual is false); use 'en'`);
+    }
+    if ((options.task ?? 'transcribe') !== 'transcribe') {
+      throw new OptionError('task', `'${options.task}': an English-only model only transcribes`);
+    }
+    return [g.decoderStartTokenId, g.noTimestampsTokenId];
+  }
   const langToken = language.startsWith('<|') ? language : `<|${language.toLowerCase()}|>`;
   const langId = g.langToId[langToken];
   if (langId === undefined) throw new OptionError('language', `'${language}' is not in generation_config.json's lang_to_id`);

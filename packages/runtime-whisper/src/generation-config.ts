@@ -10,6 +10,8 @@ import { readJsonObject } from './tokenizer-files';
 
 /** Generation settings of a Whisper checkpoint. */
 export interface GenerationSettings {
+  /** False for English-only checkpoints (is_multilingual, else the vocabulary size): no language or task token in the prompt. */
+  multilingual: boolean;
   /** <|startoftranscript|>. */
   decoderStartTokenId: number;
   /** Generation stops at any of these (<|endoftext|>). */
@@ -47,6 +49,13 @@ function readIds(file: string, raw: Record<string, unknown>, field: string, fall
   return [...(value as number[])];
 }
 
+function readFlag(file: string, raw: Record<string, unknown>, field: string, fallback: boolean): boolean {
+  const value = raw[field];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'boolean') throw fieldError(file, field, 'true or false', value);
+  return value;
+}
+
 function readIdTable(file: string, raw: Record<string, unknown>, field: string, fallback: Record<string, number>): Record<string, number> {
   const value = raw[field];
   if (value === undefined || value === null) return fallback;
@@ -60,14 +69,18 @@ export async function readGenerationSettings(dir: string, config: WhisperConfig)
   const file = path.join(dir, 'generation_config.json');
   const raw = (await readJsonObject(file, true)) ?? {};
   const special = whisperSpecialTokens(config.vocab_size);
-  const langToId = Object.fromEntries(special.languages.map((l) => [`<|${l.code}|>`, l.id]));
+  const multilingual = readFlag(file, raw, 'is_multilingual', special.multilingual);
+  // An English-only model's prompt has no language or task token, so it has no tables to default to.
+  const langToId = multilingual ? Object.fromEntries(special.languages.map((l) => [`<|${l.code}|>`, l.id])) : {};
+  const taskToId: Record<string, number> = multilingual ? { transcribe: special.transcribe, translate: special.translate } : {};
   const maxLength = readId(file, raw, 'max_length', config.max_length ?? config.max_target_positions);
   return {
+    multilingual,
     decoderStartTokenId: readId(file, raw, 'decoder_start_token_id', config.decoder_start_token_id),
     eosTokenIds: readIds(file, raw, 'eos_token_id', [config.eos_token_id]),
     noTimestampsTokenId: readId(file, raw, 'no_timestamps_token_id', special.noTimestamps),
     langToId: readIdTable(file, raw, 'lang_to_id', langToId),
-    taskToId: readIdTable(file, raw, 'task_to_id', { transcribe: special.transcribe, translate: special.translate }),
+    taskToId: readIdTable(file, raw, 'task_to_id', taskToId),
     suppressTokens: readIds(file, raw, 'suppress_tokens', config.suppress_tokens ?? []),
     beginSuppressTokens: readIds(file, raw, 'begin_suppress_tokens', config.begin_suppress_tokens ?? []),
     // Positions past max_target_positions have no embedding, whatever max_length says.

@@ -1,7 +1,7 @@
 /**
  * Parity with HF transformers on the reference fixture: for each synthetic checkpoint (untied and
- * tied proj_out, and scale_embedding set, which HF ignores), the encoder output and the prompt's
- * logits within 1e-4, and greedy generate()'s 20 ids identical.
+ * tied proj_out, scale_embedding set, which HF ignores, and the English-only tiny.en vocabulary), the
+ * encoder output and the prompt's logits within 1e-4, and greedy generate()'s 20 ids identical.
  */
 import { promises as fs } from 'node:fs';
 import type { Matrix } from '@speechfold/core';

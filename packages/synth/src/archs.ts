@@ -25,6 +25,7 @@ export const ARCHS = [
   'hubert-base',
   'hubert-large',
   'whisper-tiny',
+  'whisper-tiny.en',
   'whisper-base',
   'whisper-large-v3',
 ] as const;

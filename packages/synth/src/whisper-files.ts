@@ -25,7 +25,10 @@ function preprocessorConfig(config: WhisperConfig): Record<string, unknown> {
   };
 }
 
-/** generation_config.json as OpenAI's multilingual checkpoints ship it (alignment heads left out: the weights are random). */
+/**
+ * generation_config.json as OpenAI's checkpoints ship it (alignment heads left out: the weights are
+ * random); English-only ones have no language or task tables.
+ */
 function generationConfig(
   config: WhisperConfig,
   t: WhisperSpecialTokens,
@@ -37,8 +40,8 @@ function generationConfig(
     decoder_start_token_id: t.startOfTranscript,
     eos_token_id: t.endOfText,
     forced_decoder_ids: null,
-    is_multilingual: true,
-    lang_to_id: Object.fromEntries(t.languages.map((l) => [`<|${l.code}|>`, l.id])),
+    is_multilingual: t.multilingual,
+    ...(t.multilingual ? { lang_to_id: Object.fromEntries(t.languages.map((l) => [`<|${l.code}|>`, l.id])) } : {}),
     max_initial_timestamp_index: 50,
     max_length: config.max_target_positions,
     no_timestamps_token_id: t.noTimestamps,
@@ -46,7 +49,7 @@ function generationConfig(
     prev_sot_token_id: t.startOfPrev,
     return_timestamps: false,
     suppress_tokens: whisperSuppressTokens(t),
-    task_to_id: { transcribe: t.transcribe, translate: t.translate },
+    ...(t.multilingual ? { task_to_id: { transcribe: t.transcribe, translate: t.translate } } : {}),
     transformers_version: transformersVersion,
   };
 }

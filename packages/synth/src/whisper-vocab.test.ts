@@ -66,6 +66,13 @@ describe('buildWhisperVocabulary', () => {
     expect(id(v3, '<|notimestamps|>')).toBe(50364);
     expect(id(v3, '<|30.00|>')).toBe(51865);
     expect(v2.added.filter((t) => t.special)).toHaveLength(1 + v2.additionalSpecial.length);
+    // English-only (tiny.en): GPT-2's 50256 BPE tokens, <|endoftext|> last of them, every special one id lower.
+    const en = buildWhisperVocabulary(whisperSpecialTokens(51864));
+    expect(en.tokens).toHaveLength(50256);
+    expect(id(en, '<|endoftext|>')).toBe(50256);
+    expect(id(en, '<|startoftranscript|>')).toBe(50257);
+    expect(id(en, '<|notimestamps|>')).toBe(50362);
+    expect(id(en, '<|30.00|>')).toBe(51863);
     expect(v2.added.find((t) => t.content === '<|1.00|>')?.special).toBe(false);
   });
 

@@ -1,12 +1,12 @@
 /**
  * A synthetic Whisper vocabulary with the real id layout. The real GPT-2/Whisper BPE tables are not
- * available offline, so ids 0..50256 are: the 256 byte-level tokens (same ids as the real ones), the
- * merges learned from LibriSpeech transcripts (src/bpe-merges.generated.ts), then filler tokens. The
- * special tokens from 50257 on are Whisper's own, on Whisper's own ids, so generation and
- * decoding code that keys on them behaves as with a real checkpoint.
+ * available offline, so the ids below <|endoftext|> (50257, or 50256 for English-only) are: the 256
+ * byte-level tokens (same ids as the real ones), the merges learned from LibriSpeech transcripts
+ * (src/bpe-merges.generated.ts), then filler tokens. The special tokens from <|endoftext|> on are
+ * Whisper's own, on Whisper's own ids, so generation and decoding code that keys on them behaves as
+ * with a real checkpoint.
  */
 import {
-  WHISPER_BPE_TOKENS,
   WHISPER_TIMESTAMPS,
   timestampToken,
   type WhisperSpecialTokens,
@@ -23,7 +23,7 @@ export interface AddedToken {
 
 /** Everything the tokenizer files are written from. */
 export interface WhisperVocabulary {
-  /** BPE tokens by id, 0..50256. */
+  /** BPE tokens by id, below <|endoftext|>. */
   tokens: string[];
   /** merges.txt lines ("left right") in rank order. */
   merges: readonly string[];
@@ -38,7 +38,7 @@ function fillerToken(id: number): string {
   return `<unused_${id}>`;
 }
 
-/** Builds the vocabulary for a multilingual layout (see adapter-whisper's whisperSpecialTokens). */
+/** Builds the vocabulary for a layout (see adapter-whisper's whisperSpecialTokens): BPE ids stop below <|endoftext|>. */
 export function buildWhisperVocabulary(special: WhisperSpecialTokens): WhisperVocabulary {
   const tokens = byteLevelAlphabet().map((b) => b.char);
   const known = new Set(tokens);
@@ -53,14 +53,14 @@ export function buildWhisperVocabulary(special: WhisperSpecialTokens): WhisperVo
       tokens.push(merged);
     }
   }
-  while (tokens.length < WHISPER_BPE_TOKENS) {
+  const bpeTokens = special.endOfText;
+  while (tokens.length < bpeTokens) {
     const filler = fillerToken(tokens.length);
     if (known.has(filler)) throw new Error(`filler token ${filler} collides with a learned token`);
     known.add(filler);
     tokens.push(filler);
   }
-  if (tokens.length > WHISPER_BPE_TOKENS)
-    throw new Error(`${tokens.length} BPE tokens do not fit below id ${WHISPER_BPE_TOKENS}`);
+  if (tokens.length > bpeTokens) throw new Error(`${tokens.length} BPE tokens do not fit below id ${bpeTokens}`);
 
   const additionalSpecial = [
     '<|startoftranscript|>',
