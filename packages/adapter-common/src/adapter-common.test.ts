@@ -8,6 +8,7 @@ import {
   readEnum,
   readInt,
   readIntArray,
+  readLayerCount,
   readSpeechfoldKey,
   SPEECHFOLD_KEY,
   widthsBeforeAndAfter,
@@ -168,5 +169,15 @@ describe('config fields', () => {
     );
     expect(() => readEnum(raw, 'config.json', 'act', ['relu'])).toThrow("expected one of 'relu', got \"gelu\"");
     expect(() => asRawConfig([1], 'config.json')).toThrow(ModelError);
+  });
+
+  it('refuses numbers past the sanity limits before anything is sized from them', () => {
+    const raw = asRawConfig({ layers: 1e9, width: 2 ** 25, dims: new Array(2000).fill(1), ok: 1024 }, 'config.json');
+    expect(() => readLayerCount(raw, 'config.json', 'layers')).toThrow(
+      "config.json: field 'layers': expected an integer <= 1024 (a sanity limit), got 1000000000",
+    );
+    expect(readLayerCount(raw, 'config.json', 'ok')).toBe(1024);
+    expect(() => readInt(raw, 'config.json', 'width', 1)).toThrow(/<= 16777216 \(a sanity limit\)/);
+    expect(() => readIntArray(raw, 'config.json', 'dims', 1)).toThrow(/at most 1024 integers/);
   });
 });

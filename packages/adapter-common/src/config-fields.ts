@@ -27,13 +27,30 @@ export function asRawConfig(config: unknown, file: string): RawConfig {
   return config as RawConfig;
 }
 
-/** An integer >= min; `fallback` is used when the field is absent (HF's default), else it is required. */
-export function readInt(raw: RawConfig, file: string, field: string, min: number, fallback?: number): number {
+/**
+ * Sanity limits, checked before anything is allocated from a config number: no size, count or id
+ * above 2^24 (real vocabularies are < 300k, widths < 100k), no stack deeper than 1024 layers (real
+ * models have < 200). A hand-edited `1e9` is refused instead of exhausting memory.
+ */
+export const CONFIG_INT_MAX = 1 << 24;
+export const CONFIG_LAYERS_MAX = 1024;
+
+/**
+ * An integer in [min, max] (max: the sanity limit CONFIG_INT_MAX unless given); `fallback` is used when
+ * the field is absent (HF's default), else it is required.
+ */
+export function readInt(raw: RawConfig, file: string, field: string, min: number, fallback?: number, max = CONFIG_INT_MAX): number {
   const value = raw[field] ?? fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     throw fieldError(file, field, `an integer >= ${min}`, raw[field]);
   }
+  if (value > max) throw fieldError(file, field, `an integer <= ${max} (a sanity limit)`, raw[field]);
   return value;
+}
+
+/** A layer count: an integer in [min, CONFIG_LAYERS_MAX]. */
+export function readLayerCount(raw: RawConfig, file: string, field: string, min = 1, fallback?: number): number {
+  return readInt(raw, file, field, min, fallback, CONFIG_LAYERS_MAX);
 }
 
 /** A finite number in [min, max]. */
@@ -92,6 +109,9 @@ export function readIntArray(
   const value = raw[field] ?? fallback;
   if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Number.isInteger(v) && v >= min)) {
     throw fieldError(file, field, `a non-empty array of integers >= ${min}`, raw[field]);
+  }
+  if (value.length > CONFIG_LAYERS_MAX || value.some((v) => v > CONFIG_INT_MAX)) {
+    throw fieldError(file, field, `at most ${CONFIG_LAYERS_MAX} integers <= ${CONFIG_INT_MAX} (a sanity limit)`, raw[field]);
   }
   return [...(value as number[])];
 }

@@ -10,6 +10,7 @@ import {
   readBool,
   readEnum,
   readInt,
+  readLayerCount,
   readIntArray,
   readNumber,
   readString,
@@ -54,7 +55,7 @@ export function validateHubertConfig(config: unknown, file: string): HubertConfi
       throw fieldError(file, field, `${convDim.length} entries (as many as conv_dim)`, list);
     }
   }
-  const layers = readInt(raw, file, 'num_feat_extract_layers', 1, convDim.length);
+  const layers = readLayerCount(raw, file, 'num_feat_extract_layers', 1, convDim.length);
   if (layers !== convDim.length)
     throw fieldError(file, 'num_feat_extract_layers', `${convDim.length} (len(conv_dim))`, layers);
 
@@ -73,7 +74,7 @@ export function validateHubertConfig(config: unknown, file: string): HubertConfi
     architectures,
     vocab_size: readInt(raw, file, 'vocab_size', 1),
     hidden_size: hidden,
-    num_hidden_layers: readInt(raw, file, 'num_hidden_layers', 1),
+    num_hidden_layers: readLayerCount(raw, file, 'num_hidden_layers'),
     num_attention_heads: heads,
     intermediate_size: readInt(raw, file, 'intermediate_size', 1),
     hidden_act: readString(raw, file, 'hidden_act', 'gelu'),

@@ -9,6 +9,7 @@ import {
   fieldError,
   readBool,
   readInt,
+  readLayerCount,
   readNumber,
   readString,
   readStringArray,
@@ -60,7 +61,7 @@ export function validateWhisperConfig(config: unknown, file: string): WhisperCon
     throw fieldError(file, 'architectures', `a list containing '${SUPPORTED_ARCHITECTURE}'`, architectures);
   }
   const d = readInt(raw, file, 'd_model', 1);
-  const encoderLayers = readInt(raw, file, 'encoder_layers', 1);
+  const encoderLayers = readLayerCount(raw, file, 'encoder_layers');
   const vocab = readInt(raw, file, 'vocab_size', 1);
   const tokenId = (field: string, fallback: number): number => {
     const id = readInt(raw, file, field, 0, fallback);
@@ -76,13 +77,13 @@ export function validateWhisperConfig(config: unknown, file: string): WhisperCon
     d_model: d,
     encoder_layers: encoderLayers,
     encoder_attention_heads: readHeads(raw, file, 'encoder_attention_heads', d),
-    decoder_layers: readInt(raw, file, 'decoder_layers', 1),
+    decoder_layers: readLayerCount(raw, file, 'decoder_layers'),
     decoder_attention_heads: readHeads(raw, file, 'decoder_attention_heads', d),
     encoder_ffn_dim: readInt(raw, file, 'encoder_ffn_dim', 1),
     decoder_ffn_dim: readInt(raw, file, 'decoder_ffn_dim', 1),
     encoder_layerdrop: readNumber(raw, file, 'encoder_layerdrop', 0, 1, 0),
     decoder_layerdrop: readNumber(raw, file, 'decoder_layerdrop', 0, 1, 0),
-    num_hidden_layers: readInt(raw, file, 'num_hidden_layers', 1, encoderLayers),
+    num_hidden_layers: readLayerCount(raw, file, 'num_hidden_layers', 1, encoderLayers),
     activation_function: readString(raw, file, 'activation_function', 'gelu'),
     dropout: readNumber(raw, file, 'dropout', 0, 1, 0),
     attention_dropout: readNumber(raw, file, 'attention_dropout', 0, 1, 0),

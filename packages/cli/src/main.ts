@@ -9,6 +9,7 @@ import { createProgressRenderer } from './progress';
 import { formatEvalSummary, runEval, type EvalCommandOptions } from './commands/eval';
 import { runImport, type ImportCommandOptions } from './commands/import';
 import { runReproduce, type ReproduceCommandOptions } from './commands/reproduce';
+import { installSignalHandlers } from './signals';
 
 /** Builds the command tree. Actions write through `io` and never call process.exit. */
 function buildProgram(io: CliIO, argv: string[]): Command {
@@ -129,6 +130,7 @@ function buildProgram(io: CliIO, argv: string[]): Command {
     .option('--max-new-tokens <n>', 'Whisper: most tokens generated per utterance')
     .option('--engine <engine>', 'auto|tfjs|onnxruntime|wasm', 'auto')
     .option('--report-only', 'compute nothing: write the table and plots from the cells already finished')
+    .option('--force', 'start afresh: remove the cells and models of an earlier run with other settings in --out')
     .option('--quiet', 'no progress output')
     .action(async (opts: ReproduceCommandOptions & { quiet?: boolean }) => {
       const renderer = createProgressRenderer(io, opts.quiet === true);
@@ -160,5 +162,15 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     const { line, code } = describeFailure(error);
     io.stderr(line + '\n');
     return code;
+  }
+}
+
+/** The `speechfold` executable: main on the process's streams, with SIGINT/SIGTERM handled (see signals.ts). */
+export async function runProcess(argv: string[]): Promise<number> {
+  const uninstall = installSignalHandlers(processIO);
+  try {
+    return await main(argv, processIO);
+  } finally {
+    uninstall();
   }
 }

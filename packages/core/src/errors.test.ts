@@ -16,3 +16,12 @@ describe('typed errors', () => {
     expect(describeSubject({})).toBe('');
   });
 });
+
+describe('one-line messages', () => {
+  it('escape control characters in tensor and file names (a newline in a tensor name stays on one line)', () => {
+    const e = new FormatError({ file: 'm\n.safetensors', tensor: 'a\nb\tc' }, 'not a parameter');
+    expect(e.message).toBe("m\\n.safetensors: tensor 'a\\nb\\tc': not a parameter");
+    expect(e.message.split('\n')).toHaveLength(1);
+    expect(e.subject.tensor).toBe('a\nb\tc');
+  });
+});

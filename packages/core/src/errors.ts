@@ -24,12 +24,18 @@ export class SpeechfoldError extends Error {
   }
 }
 
+/** A name from a file (tensor, group) with control characters escaped, so that a message stays one line. */
+function printable(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return name.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
 /** Prefixes a message with the subject, e.g. "model.safetensors: tensor 'a.weight': ...". */
 export function describeSubject(subject: ErrorSubject): string {
   const parts: string[] = [];
-  if (subject.file !== undefined) parts.push(subject.file);
-  if (subject.tensor !== undefined) parts.push(`tensor '${subject.tensor}'`);
-  if (subject.group !== undefined) parts.push(`group '${subject.group}'`);
+  if (subject.file !== undefined) parts.push(printable(subject.file));
+  if (subject.tensor !== undefined) parts.push(`tensor '${printable(subject.tensor)}'`);
+  if (subject.group !== undefined) parts.push(`group '${printable(subject.group)}'`);
   if (subject.option !== undefined) parts.push(`option ${subject.option}`);
   return parts.join(': ');
 }

@@ -15,3 +15,5 @@ export * from './method';
 export * from './pipeline';
 export { MemorySource, MemorySink, type MemoryTensor } from './testing/memory';
 export * from './model-dir';
+export * from './output-path';
+export * from './partial-dirs';

@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { inject, injectable } from 'tsyringe';
-import { FormatError, OptionError, PathError } from './errors';
+import { FormatError, PathError } from './errors';
+import { checkOutputPath, withPathErrors } from './output-path';
+import { partialDirFor, registerPartialDir, removeStalePartialDirs } from './partial-dirs';
 import type { TensorSourceFactory, TensorSinkFactory } from './factories';
 import type { ModelDescription } from './method';
 import { Pipeline, type CompressionResult, type CompressOptions } from './pipeline';
@@ -74,11 +76,14 @@ export class ModelDirCompressor {
   /** Runs the compression of `input` into `output`. */
   async compress(input: string, output: string, options: ModelDirOptions): Promise<CompressionResult> {
     const model = await describeModelDir(input, this.sources);
-    await checkOutput(input, output, options.force === true);
-    const temp = `${output.replace(/[\\/]+$/, '')}.speechfold-partial-${process.pid}-${Date.now()}`;
-    await fs.mkdir(temp, { recursive: false }).catch((cause) => {
-      throw new PathError(temp, `cannot create the output's temp dir: ${(cause as Error).message}`, { cause });
-    });
+    await checkOutputPath(output, { option: '--out', inputs: [input], kind: 'dir', force: options.force === true });
+    for (const stale of await removeStalePartialDirs(output)) {
+      this.progress({ type: 'info', message: `removed ${stale}, left by a run that was killed` });
+    }
+    const temp = partialDirFor(output);
+    await withPathErrors(temp, "create the output's temp dir", () => fs.mkdir(temp, { recursive: false }));
+    // A SIGINT/SIGTERM handler (the CLI's) removes it if the process is stopped while it exists.
+    const release = registerPartialDir(temp);
     const source = await this.sources.open(input);
     try {
       // HF's loaders read `format` from the metadata (older transformers refuse a file without it).
@@ -94,44 +99,34 @@ export class ModelDirCompressor {
       }
       await writeJson(path.join(temp, 'config.json'), result.config ?? model.config);
       await copyOtherFiles(input, temp);
-      await moveIntoPlace(temp, output, options.force === true);
+      await withPathErrors(output, 'move the finished output into place', () => moveIntoPlace(temp, output, options.force === true));
       return result;
     } catch (error) {
       await fs.rm(temp, { recursive: true, force: true });
       throw error;
     } finally {
+      release();
       await source.close();
     }
   }
 }
 
-/** The output must differ from the input, not sit inside it, and not exist unless --force. */
-async function checkOutput(input: string, output: string, force: boolean): Promise<void> {
-  const realInput = await fs.realpath(input);
-  const absOutput = path.resolve(output);
-  const realOutput = await fs.realpath(absOutput).catch(() => absOutput);
-  if (realOutput === realInput || realInput.startsWith(realOutput + path.sep)) {
-    throw new OptionError('--out', `'${output}' is the input model dir (or holds it); choose another output dir`);
-  }
-  if (realOutput.startsWith(realInput + path.sep)) {
-    throw new OptionError('--out', `'${output}' is inside the input model dir; choose a dir outside it`);
-  }
-  const exists = await fs.stat(absOutput).catch(() => null);
-  if (exists && !force) throw new PathError(output, 'already exists; pass --force to replace it');
-  if (exists && !exists.isDirectory()) throw new PathError(output, 'exists and is not a dir; refusing to replace it');
-  const parent = await fs.stat(path.dirname(absOutput)).catch(() => null);
-  if (!parent?.isDirectory()) throw new PathError(path.dirname(absOutput), 'the output dir\'s parent does not exist');
-}
-
 async function writeJson(file: string, value: unknown): Promise<void> {
-  await fs.writeFile(file, JSON.stringify(value, null, 2) + '\n');
+  await withPathErrors(file, 'write', () => fs.writeFile(file, JSON.stringify(value, null, 2) + '\n'));
 }
 
-/** Copies the model dir's plain files other than weights and config.json. */
+/**
+ * Copies the model dir's files other than weights and config.json. Symlinks are followed (the
+ * Hugging Face cache's snapshots/<rev>/ holds nothing else) and their targets copied as plain files.
+ */
 async function copyOtherFiles(input: string, output: string): Promise<void> {
-  for (const entry of await fs.readdir(input, { withFileTypes: true })) {
-    if (!entry.isFile() || entry.name === 'config.json' || WEIGHT_FILE.test(entry.name)) continue;
-    await fs.copyFile(path.join(input, entry.name), path.join(output, entry.name));
+  for (const entry of await withPathErrors(input, 'list', () => fs.readdir(input, { withFileTypes: true }))) {
+    if (entry.name === 'config.json' || WEIGHT_FILE.test(entry.name)) continue;
+    const from = path.join(input, entry.name);
+    const isFile = entry.isFile() || (entry.isSymbolicLink() && (await fs.stat(from).catch(() => null))?.isFile() === true);
+    if (!isFile) continue;
+    const to = path.join(output, entry.name);
+    await withPathErrors(to, `write (a copy of ${from})`, () => fs.copyFile(from, to));
   }
 }
 

@@ -236,6 +236,14 @@ describe('importCTranslate2Whisper on the tiny fixtures', () => {
     expect((err as FormatError).subject.file).toBe(truncated);
     expect((await fs.readdir(dir)).sort()).toEqual(['busy', 'truncated.bin']);
   });
+
+  it('refuses an output inside the input dir or holding it, before reading any weight', async () => {
+    await fs.mkdir(path.join(dir, 'in'));
+    const input = await modelDirWith(path.join(dir, 'in'), await fs.readFile(fixtureModel('float32')));
+    await expect(importCTranslate2Whisper(input, path.join(input, 'hf'))).rejects.toThrow(/--out: .* is inside the input/);
+    await expect(importCTranslate2Whisper(input, dir)).rejects.toThrow(/--out: .* holds the input/);
+    expect((await fs.readdir(input)).filter((n) => n.includes('partial'))).toEqual([]);
+  });
 });
 
 describe('importCTranslate2Whisper refuses models HF Whisper cannot express', () => {

@@ -106,14 +106,16 @@ export async function importCTranslate2Whisper(
   const input = await findCt2WhisperInput(inputDir, options.parts);
   const model = await Ct2Model.open(input.modelFiles);
   try {
-    const temp = await createTempOutput(outDir);
+    const temp = await createTempOutput(outDir, [inputDir, ...input.modelFiles]);
     try {
-      const result = await writeModelDir(model, input, temp, options.dtype);
-      await moveOutputIntoPlace(temp, outDir);
+      const result = await writeModelDir(model, input, temp.dir, options.dtype);
+      await moveOutputIntoPlace(temp.dir, outDir);
       return result;
     } catch (error) {
-      await fs.rm(temp, { recursive: true, force: true });
+      await fs.rm(temp.dir, { recursive: true, force: true });
       throw error;
+    } finally {
+      temp.release();
     }
   } finally {
     await model.close();

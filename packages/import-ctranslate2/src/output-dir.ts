@@ -5,22 +5,30 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { PathError } from '@speechfold/core';
+import { checkOutputPath, partialDirFor, PathError, registerPartialDir, removeStalePartialDirs } from '@speechfold/core';
 
-/** Refuses an output that exists (other than as an empty dir) or whose parent is missing; returns a fresh temp dir beside it. */
-export async function createTempOutput(outDir: string): Promise<string> {
+/** A temp output dir and the function that unregisters it from the signal cleanup. */
+export interface TempOutput {
+  dir: string;
+  release: () => void;
+}
+
+/**
+ * Refuses an output that is, holds or sits inside an input, exists (other than as an empty dir), or
+ * whose parent is missing; returns a fresh temp dir beside it, registered for removal on SIGINT/SIGTERM.
+ */
+export async function createTempOutput(outDir: string, inputs: readonly string[]): Promise<TempOutput> {
+  await checkOutputPath(outDir, { option: '--out', inputs, kind: 'dir', force: true });
   const stat = await fs.stat(outDir).catch(() => null);
   if (stat && (!stat.isDirectory() || (await fs.readdir(outDir)).length > 0)) {
     throw new PathError(outDir, 'already exists and is not an empty dir; choose a new output dir');
   }
-  const parent = path.dirname(path.resolve(outDir));
-  if (!(await fs.stat(parent).catch(() => null))?.isDirectory())
-    throw new PathError(parent, "the output dir's parent does not exist");
-  const temp = `${path.resolve(outDir)}.partial-${process.pid}-${Date.now()}`;
+  await removeStalePartialDirs(outDir);
+  const temp = partialDirFor(path.resolve(outDir));
   await fs.mkdir(temp).catch((cause: unknown) => {
     throw new PathError(temp, `cannot create the temp output dir: ${(cause as Error).message}`, { cause });
   });
-  return temp;
+  return { dir: temp, release: registerPartialDir(temp) };
 }
 
 /** Moves the finished temp dir to `outDir` (replacing an empty dir there). */

@@ -52,6 +52,13 @@ describe('sharded index', () => {
     await src.close();
   });
 
+  it('refuses an index whose weight_map lists no tensor (it would read as a model with 0 parameters)', async () => {
+    await writeIndex({});
+    const err = await openError();
+    expect(err).toBeInstanceOf(FormatError);
+    expect(err.message).toMatch(/model.safetensors.index.json: 'weight_map' is empty/);
+  });
+
   it.each([
     ['../evil.safetensors', /shard "..\/evil.safetensors" is refused: '..' is not allowed/],
     ['/etc/passwd', /shard "\/etc\/passwd" is refused: an absolute path is not allowed/],

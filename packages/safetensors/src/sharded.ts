@@ -62,6 +62,9 @@ async function readIndex(indexFile: string): Promise<Map<string, string>> {
       `'weight_map' must be an object mapping tensor names to shard files, found ${describeValue(weightMap)}`,
     );
   }
+  if (Object.keys(weightMap).length === 0) {
+    throw new FormatError({ file: indexFile }, `'weight_map' is empty; expected the tensor names of the checkpoint, each mapped to its shard file`);
+  }
   const map = new Map<string, string>();
   for (const [tensor, shard] of Object.entries(weightMap)) {
     const unsafe = unsafeShardName(shard);

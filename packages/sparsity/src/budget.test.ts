@@ -31,10 +31,10 @@ describe('resolveBounds', () => {
   });
 
   it('names the option at fault', () => {
-    expect(optionOf(() => resolveBounds({ minKeep: -0.1 }))).toBe('--min-keep');
-    expect(optionOf(() => resolveBounds({ maxKeep: 0 }))).toBe('--max-keep');
-    expect(optionOf(() => resolveBounds({ maxKeep: Number.NaN }))).toBe('--max-keep');
-    expect(optionOf(() => resolveBounds({ minKeep: 0.6, maxKeep: 0.5 }))).toBe('--min-keep');
+    expect(optionOf(() => resolveBounds({ minKeep: -0.1 }))).toBe('minKeep');
+    expect(optionOf(() => resolveBounds({ maxKeep: 0 }))).toBe('maxKeep');
+    expect(optionOf(() => resolveBounds({ maxKeep: Number.NaN }))).toBe('maxKeep');
+    expect(optionOf(() => resolveBounds({ minKeep: 0.6, maxKeep: 0.5 }))).toBe('minKeep');
   });
 });
 
@@ -49,7 +49,7 @@ describe('groupLimits', () => {
   });
 
   it('refuses a group with no K between its bounds', () => {
-    expect(optionOf(() => groupLimits([input('tiny', 1, 3)], { maxKeep: 0.5 }))).toBe('--max-keep');
+    expect(optionOf(() => groupLimits([input('tiny', 1, 3)], { maxKeep: 0.5 }))).toBe('maxKeep');
   });
 
   it('refuses malformed groups with MethodError', () => {
@@ -74,6 +74,12 @@ describe('feasibility', () => {
     expect(() => checkFeasible(limits, 0.5)).not.toThrow();
     expect(() => checkFeasible(limits, 0.05)).toThrow(/--sparsity.*feasible range is \[0\.1, 0\.8\]/);
     expect(() => checkFeasible(limits, 0.81)).toThrow(OptionError);
+    // The CLI has no --min-keep / --max-keep: the message names the API bounds, never such flags.
+    expect(() => checkFeasible(limits, 0.81)).toThrow(/every group keeps at least one unit \(and the policy bound minKeep\)/);
+    expect(() => checkFeasible(limits, 0.05)).toThrow(/policy bound maxKeep/);
+    const plain = groupLimits([input('a', 10, 1)]);
+    expect(() => checkFeasible(plain, 0.95)).toThrow(/^option --sparsity: target 0\.95 cannot be met: every group keeps at least one unit; the feasible range is \[0, 0\.9\]$/);
+    for (const s of [0.05, 0.81]) expect(() => checkFeasible(limits, s)).not.toThrow(/--(min|max)-keep/);
     expect(optionOf(() => checkFeasible(limits, 1))).toBe('--sparsity');
     expect(optionOf(() => checkFeasible(limits, -0.1))).toBe('--sparsity');
   });

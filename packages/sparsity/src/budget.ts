@@ -50,13 +50,13 @@ export function resolveBounds(bounds: PolicyBounds = {}): Required<PolicyBounds>
   const minKeep = bounds.minKeep ?? 0;
   const maxKeep = bounds.maxKeep ?? 1;
   if (!Number.isFinite(minKeep) || minKeep < 0 || minKeep > 1) {
-    throw new OptionError('--min-keep', `must be a number in [0, 1], got ${String(minKeep)}`);
+    throw new OptionError('minKeep', `must be a number in [0, 1], got ${String(minKeep)}`);
   }
   if (!Number.isFinite(maxKeep) || maxKeep <= 0 || maxKeep > 1) {
-    throw new OptionError('--max-keep', `must be a number in (0, 1], got ${String(maxKeep)}`);
+    throw new OptionError('maxKeep', `must be a number in (0, 1], got ${String(maxKeep)}`);
   }
   if (minKeep > maxKeep) {
-    throw new OptionError('--min-keep', `${minKeep} is above --max-keep ${maxKeep}`);
+    throw new OptionError('minKeep', `${minKeep} is above maxKeep ${maxKeep}`);
   }
   return { minKeep, maxKeep };
 }
@@ -79,9 +79,9 @@ export function groupLimits(groups: readonly GroupBudgetInput[], bounds?: Policy
     const hi = Math.min(n, Math.floor(maxKeep * n));
     if (lo > hi) {
       throw new OptionError(
-        '--max-keep',
-        `group '${group.name}' has ${n} units: no K fits both --min-keep ${minKeep} (K >= ${lo}) ` +
-          `and --max-keep ${maxKeep} (K <= ${hi})`,
+        'maxKeep',
+        `group '${group.name}' has ${n} units: no K fits both minKeep ${minKeep} (K >= ${lo}) ` +
+          `and maxKeep ${maxKeep} (K <= ${hi})`,
       );
     }
     return { name: group.name, n, p, lo, hi };
@@ -129,10 +129,15 @@ export function checkFeasible(limits: readonly GroupLimit[], sparsity: number): 
     // Round the printed range inwards so that every value it shows is really feasible.
     const low = Math.ceil(least * 1e4) / 1e4;
     const high = Math.floor(most * 1e4) / 1e4;
+    // minKeep / maxKeep are API options (PolicyBounds); from the CLI only the one-unit floor applies.
+    const custom = limits.some((l) => l.lo > 1);
     throw new OptionError(
       '--sparsity',
-      `target ${sparsity} cannot be met within the per-group bounds (--min-keep, --max-keep): ` +
-        `feasible range is [${low}, ${high}]`,
+      `target ${sparsity} cannot be met: ` +
+        (sparsity > most
+          ? `every group keeps at least one unit${custom ? ' (and the policy bound minKeep)' : ''}`
+          : 'the policy bound maxKeep keeps too many units') +
+        `; the feasible range is [${low}, ${high}]`,
     );
   }
 }

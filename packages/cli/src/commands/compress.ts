@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import {
+  checkOutputPath,
   FormatError,
   ModelDirCompressor,
   OptionError,
@@ -23,6 +23,7 @@ import {
   type FoldSettings,
 } from '@speechfold/presets';
 import { isPolicyName, POLICIES } from '@speechfold/sparsity';
+import { writeJsonAtomic } from '../json-file';
 
 /** Options of `speechfold compress`, as commander parses them. */
 export interface CompressCommandOptions {
@@ -121,6 +122,12 @@ export async function runCompress(
   const kinds = opts.groups.split(',').map((k) => k.trim()).filter(Boolean);
   const engineId = parseEngineId(opts.engine);
   const policyOptions = await readPolicyFile(opts.policyFile);
+  // Every path is checked before any work: no output may be, hold or sit inside an input.
+  const inputs = opts.policyFile === undefined ? [input] : [input, opts.policyFile];
+  await checkOutputPath(opts.out, { option: '--out', inputs, kind: 'dir', force: opts.force === true });
+  if (opts.report !== undefined) {
+    await checkOutputPath(opts.report, { option: '--report', inputs: [...inputs, opts.out], kind: 'file' });
+  }
 
   // The engine choice goes into the summary and report, not the progress stream, so that a refused
   // input prints exactly one line.
@@ -167,18 +174,19 @@ export async function runCompress(
       seconds: (Date.now() - started) / 1000,
       versions: versions(),
     };
-    if (opts.report !== undefined) await writeReport(opts.report, report);
+    if (opts.report !== undefined) {
+      try {
+        await writeJsonAtomic(opts.report, report);
+      } catch (error) {
+        // The command failed: leave nothing of it behind, the new output dir included.
+        await fs.rm(opts.out, { recursive: true, force: true });
+        throw error;
+      }
+    }
     return report;
   } finally {
     await engine.dispose();
   }
-}
-
-/** Writes JSON atomically (temp file, then rename). */
-async function writeReport(file: string, report: CompressReport): Promise<void> {
-  const temp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  await fs.writeFile(temp, JSON.stringify(report, null, 2) + '\n');
-  await fs.rename(temp, file);
 }
 
 function versions(): Record<string, string> {

@@ -1,8 +1,7 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { OptionError, type ProgressListener } from '@speechfold/core';
+import { checkOutputPath, OptionError, type ProgressListener } from '@speechfold/core';
 import { loadEngine, parseEngineId } from '@speechfold/engine-auto';
 import { evaluate, loadRecognizer, type EvaluationReport } from '@speechfold/evaluate';
+import { writeJsonAtomic } from '../json-file';
 
 /** Options of `speechfold eval`, as commander parses them. */
 export interface EvalCommandOptions {
@@ -39,6 +38,8 @@ export async function runEval(modelDir: string, opts: EvalCommandOptions, progre
     throw new OptionError('--normalizer', `expected basic or whisper-english, got '${opts.normalizer}'`);
   }
   const engineId = parseEngineId(opts.engine);
+  // Checked before the evaluation: never written over the model or the data, never found unwritable at the end.
+  if (opts.json !== undefined) await checkOutputPath(opts.json, { option: '--json', inputs: [modelDir, opts.data], kind: 'file' });
   const notes: string[] = [];
   const engine = await loadEngine(engineId, (e) => (e.type === 'info' ? void notes.push(e.message) : progress(e)));
   try {
@@ -58,11 +59,7 @@ export async function runEval(modelDir: string, opts: EvalCommandOptions, progre
       engineChoice: notes.join('; ') || `engine ${engine.name}`,
       ...report,
     };
-    if (opts.json !== undefined) {
-      const temp = path.join(path.dirname(path.resolve(opts.json)), `.${path.basename(opts.json)}.${process.pid}.tmp`);
-      await fs.writeFile(temp, JSON.stringify(json, null, 2) + '\n');
-      await fs.rename(temp, opts.json);
-    }
+    if (opts.json !== undefined) await writeJsonAtomic(opts.json, json);
     return json;
   } finally {
     await engine.dispose();
