@@ -28,6 +28,21 @@ describe('loadFileList', () => {
     ]);
   });
 
+  it.each([
+    ['CRLF', '\r\n', ''],
+    ['lone CR', '\r', ''],
+    ['CRLF and a byte order mark', '\r\n', '\ufeff'],
+  ])('reads a list with %s like one with LF', async (_, eol, bom) => {
+    const list = path.join(dir, 'list.tsv');
+    fs.writeFileSync(list, bom + ['a.wav\tHELLO', '# comment', 'sub dir/b.flac\tWORLD'].join(eol) + eol);
+    const { utterances, problems } = await loadFileList(list);
+    expect(problems).toEqual([]);
+    expect(utterances).toEqual([
+      { id: 'a.wav', audioPath: path.join(dir, 'a.wav'), reference: 'HELLO' },
+      { id: 'sub dir/b.flac', audioPath: path.join(dir, 'sub dir', 'b.flac'), reference: 'WORLD' },
+    ]);
+  });
+
   it('records missing, unsupported and duplicate entries as named problems', async () => {
     const list = path.join(dir, 'list.txt');
     fs.writeFileSync(list, ['a.wav\tA', 'gone.flac\tB', 'notes.mp3\tC', 'a.wav\tD'].join('\n'));

@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { FormatError, PathError } from '@speechfold/core';
 import { AUDIO_EXTENSIONS, type Dataset, type DatasetProblem, type ListedAudio } from './dataset';
+import { textLines } from './text-lines';
 
 /**
  * Loads a plain list of audio files: one entry per line, either `path<TAB>reference` or just `path`.
@@ -20,7 +21,7 @@ export async function loadFileList(listFile: string): Promise<Dataset<ListedAudi
   const utterances: ListedAudio[] = [];
   const problems: DatasetProblem[] = [];
   const seen = new Set<string>();
-  const lines = text.split(/\r?\n/);
+  const lines = textLines(text);
   for (let index = 0; index < lines.length; index++) {
     const raw = lines[index];
     if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue;

@@ -68,6 +68,24 @@ describe('loadLibriSpeech on a made-up split', () => {
     ]);
   });
 
+  it.each([
+    ['CRLF (Windows)', '\r\n', ''],
+    ['lone CR', '\r', ''],
+    ['CRLF after a UTF-8 byte order mark', '\r\n', '\ufeff'],
+  ])('reads a transcript with %s line ends like one with LF', async (_, eol, bom) => {
+    const dir = path.join(root, 'split', '7', '99');
+    fs.mkdirSync(dir, { recursive: true });
+    for (const id of ['7-99-0000', '7-99-0001']) fs.writeFileSync(path.join(dir, `${id}.flac`), 'not decoded by the loader');
+    fs.writeFileSync(path.join(dir, '7-99.trans.txt'), bom + ['7-99-0000 HELLO THERE', '', '7-99-0001 GOOD BYE', '7-99-0002'].join(eol) + eol);
+    const dataset = await loadLibriSpeech(path.join(root, 'split'));
+    expect(dataset.utterances).toEqual([
+      { id: '7-99-0000', audioPath: path.join(dir, '7-99-0000.flac'), reference: 'HELLO THERE' },
+      { id: '7-99-0001', audioPath: path.join(dir, '7-99-0001.flac'), reference: 'GOOD BYE' },
+    ]);
+    // Line numbers are still the editor's.
+    expect(dataset.problems.map((p) => [p.kind, p.id, p.line])).toEqual([['malformed-line', '7-99-0002', 4]]);
+  });
+
   it('a missing directory is a PathError and an empty split a FormatError, each naming it', async () => {
     const missing = path.join(root, 'nope');
     await expect(loadLibriSpeech(missing)).rejects.toThrow(PathError);

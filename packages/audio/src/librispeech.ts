@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { FormatError, PathError } from '@speechfold/core';
 import { AUDIO_EXTENSIONS, type Dataset, type DatasetProblem, type Utterance } from './dataset';
+import { textLines } from './text-lines';
 
 const TRANSCRIPT_SUFFIX = '.trans.txt';
 
@@ -49,7 +50,7 @@ async function loadChapter(dir: string, utterances: Utterance[], problems: Datas
       problems.push({ kind: 'unreadable-transcript', file, message: `${file}: cannot read transcript: ${(cause as Error).message}` });
       continue;
     }
-    text.split(/\r?\n/).forEach((raw, index) => {
+    textLines(text).forEach((raw, index) => {
       const line = raw.trim();
       if (line === '') return;
       const space = line.search(/\s/);

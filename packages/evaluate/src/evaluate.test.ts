@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MethodError, ModelDirCompressor, PathError, type TensorEngine } from '@speechfold/core';
-import { encodeWav } from '@speechfold/audio';
+import { decodeAudioFile, encodeWav } from '@speechfold/audio';
+import { InputLengthError } from '@speechfold/runtime-hubert';
 import { createOnnxruntimeEngine } from '@speechfold/engine-onnxruntime';
 import { createCompressionContainer, defaultAdapters } from '@speechfold/presets';
 import { synthesize } from '@speechfold/synth';
@@ -14,12 +15,16 @@ const TEST_CLEAN = path.resolve(__dirname, '../../../test-data/LibriSpeech/test-
 let root: string;
 let engine: TensorEngine;
 let hubert: string;
+let whisper: string;
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'speechfold-eval-'));
   engine = await createOnnxruntimeEngine();
   hubert = path.join(root, 'hubert');
   await synthesize({ arch: 'hubert-tiny', outDir: hubert, seed: 3 });
+  whisper = path.join(root, 'whisper');
+  const small = { d_model: 64, encoder_layers: 2, decoder_layers: 2, encoder_attention_heads: 4, decoder_attention_heads: 4, encoder_ffn_dim: 128, decoder_ffn_dim: 128 };
+  await synthesize({ arch: 'whisper-tiny', outDir: whisper, seed: 0, config: small });
 });
 
 afterAll(async () => {
@@ -75,6 +80,7 @@ describe('evaluate', () => {
     expect(report.utterances).toHaveLength(1);
     expect(report.skipped).toHaveLength(1);
     expect(report.skipped[0].message).toContain('1089-134686-9999');
+    expect(report.skipped[0].reason).toBe('missing-audio');
     await expect(evaluate(recognizer, { data: dir, strict: true })).rejects.toBeInstanceOf(MethodError);
   }, 60_000);
 
@@ -91,10 +97,97 @@ describe('evaluate', () => {
     expect(messages).toHaveLength(2);
     expect(messages.find((m) => m.startsWith('1089-134686-0001'))).toContain('1089-134686-0001.flac');
     expect(messages.find((m) => m.startsWith('1089-134686-0002'))).toMatch(/8000/);
+    expect(report.skipped.map((s) => s.reason)).toEqual(['bad-audio', 'bad-audio']);
     await expect(evaluate(recognizer, { data: dir, strict: true })).rejects.toThrow(/1089-134686-0001\.flac/);
     const resampled = await evaluate(recognizer, { data: dir, resample: true });
     expect(resampled.utterances.map((u) => u.id)).toEqual([id, '1089-134686-0002']);
   }, 60_000);
+
+  it('reads a transcript with CRLF line ends like one with LF', async () => {
+    const { dir, chapter, id } = smallSplit('crlf');
+    const transcript = path.join(chapter, '1089-134686.trans.txt');
+    const lf = await evaluate(await loadRecognizer(hubert, engine), { data: dir });
+    fs.writeFileSync(transcript, fs.readFileSync(transcript, 'utf8').replace(/\n/g, '\r\n'));
+    const crlf = await evaluate(await loadRecognizer(hubert, engine), { data: dir });
+    expect(crlf.skipped).toEqual([]);
+    expect(crlf.utterances.map((u) => [u.id, u.ref, u.hyp])).toEqual(lf.utterances.map((u) => [u.id, u.ref, u.hyp]));
+    expect(crlf.utterances.map((u) => u.id)).toEqual([id]);
+  }, 60_000);
+
+  it('skips a 0- and a 1-sample file as too short for HuBERT, naming them, and scores the rest', async () => {
+    const { dir, chapter, id } = smallSplit('too-short');
+    fs.writeFileSync(path.join(chapter, '1089-134686-0001.wav'), encodeWav([new Float32Array(0)], 16000));
+    fs.writeFileSync(path.join(chapter, '1089-134686-0002.wav'), encodeWav([Float32Array.of(0.25)], 16000));
+    fs.appendFileSync(path.join(chapter, '1089-134686.trans.txt'), '1089-134686-0001 EMPTY\n1089-134686-0002 ONE SAMPLE\n');
+    const recognizer = await loadRecognizer(hubert, engine);
+    const report = await evaluate(recognizer, { data: dir });
+    expect(report.utterances.map((u) => u.id)).toEqual([id]);
+    expect(report.words).toBe(report.utterances[0].ref.split(' ').length);
+    expect(report.skipped.map((s) => [s.id, s.reason])).toEqual([
+      ['1089-134686-0001', 'too-short'],
+      ['1089-134686-0002', 'too-short'],
+    ]);
+    expect(report.skipped[0].message).toContain(path.join(chapter, '1089-134686-0001.wav'));
+    expect(report.skipped[0].message).toContain('0 samples');
+    expect(report.skipped[1].message).toMatch(/1 samples .*at least 400 samples/);
+    await expect(evaluate(recognizer, { data: dir, strict: true })).rejects.toThrow(/1089-134686-0001\.wav: too short for HuBERT/);
+  }, 60_000);
+
+  it('a recognizer that does not say what it takes still gets the runtime refusal skipped under its reason', async () => {
+    const { dir, chapter } = smallSplit('runtime-refusal');
+    fs.writeFileSync(path.join(chapter, '1089-134686-0001.wav'), encodeWav([new Float32Array(10)], 16000));
+    fs.appendFileSync(path.join(chapter, '1089-134686.trans.txt'), '1089-134686-0001 TEN SAMPLES\n');
+    const full = await loadRecognizer(hubert, engine);
+    const bare: Recognizer = { kind: 'hubert', transcribe: (samples) => full.transcribe(samples) };
+    await expect(bare.transcribe(new Float32Array(10))).rejects.toBeInstanceOf(InputLengthError);
+    const report = await evaluate(bare, { data: dir });
+    expect(report.utterances).toHaveLength(1);
+    expect(report.skipped.map((s) => [s.id, s.reason])).toEqual([['1089-134686-0001', 'too-short']]);
+  }, 60_000);
+
+  it('skips HuBERT utterances over the length limit (default 60 s, maxAudioSeconds) before running the model', async () => {
+    const { dir, chapter, id } = smallSplit('too-long');
+    // 61 s of a quiet tone: decoded, then refused without a forward pass.
+    const tone = Float32Array.from({ length: 61 * 16000 }, (_, i) => 0.05 * Math.sin((2 * Math.PI * 220 * i) / 16000));
+    fs.writeFileSync(path.join(chapter, '1089-134686-0001.wav'), encodeWav([tone], 16000));
+    fs.appendFileSync(path.join(chapter, '1089-134686.trans.txt'), '1089-134686-0001 A LONG TONE\n');
+    let transcribed = 0;
+    const full = await loadRecognizer(hubert, engine);
+    const counting: Recognizer = { ...full, transcribe: (samples) => (transcribed++, full.transcribe(samples)) };
+    const report = await evaluate(counting, { data: dir });
+    expect(transcribed).toBe(1);
+    expect(report.utterances.map((u) => u.id)).toEqual([id]);
+    expect(report.skipped).toHaveLength(1);
+    expect(report.skipped[0]).toMatchObject({ id: '1089-134686-0001', reason: 'too-long' });
+    expect(report.skipped[0].message).toMatch(/976000 samples \(61 s at 16000 Hz\).*960000 samples \(60 s/);
+    // A lower limit skips the real 10 s utterance too.
+    const capped = await evaluate(await loadRecognizer(hubert, engine, { maxAudioSeconds: 5 }), { data: dir });
+    expect(capped.utterances).toEqual([]);
+    expect(capped.skipped.map((s) => s.reason)).toEqual(['too-long', 'too-long']);
+    await expect(loadRecognizer(hubert, engine, { maxAudioSeconds: 0 })).rejects.toThrow(/maxAudioSeconds/);
+  }, 60_000);
+
+  it('never scores a truncated Whisper hypothesis: an utterance over 30 s is skipped with the reason', async () => {
+    const { dir, chapter, id } = smallSplit('whisper-long');
+    // The real utterance three times over: about 31 s.
+    const { samples } = await decodeAudioFile(path.join(chapter, `${id}.flac`));
+    const long = new Float32Array(3 * samples.length);
+    for (let i = 0; i < 3; i++) long.set(samples, i * samples.length);
+    expect(long.length).toBeGreaterThan(480000);
+    fs.writeFileSync(path.join(chapter, '1089-134686-0001.wav'), encodeWav([long], 16000));
+    fs.appendFileSync(path.join(chapter, '1089-134686.trans.txt'), '1089-134686-0001 THREE TIMES THE FIRST\n');
+    const recognizer = await loadRecognizer(whisper, engine, { maxNewTokens: 3 });
+    expect(recognizer.lengthProblem?.(480000)).toBeUndefined();
+    expect(recognizer.lengthProblem?.(480001)?.reason).toBe('too-long');
+    const report = await evaluate(recognizer, { data: dir });
+    expect(report.utterances.map((u) => u.id)).toEqual([id]);
+    expect(report.skipped).toHaveLength(1);
+    expect(report.skipped[0]).toMatchObject({ id: '1089-134686-0001', reason: 'too-long' });
+    expect(report.skipped[0].message).toContain("longer than Whisper's 30 s window; long-form transcription is not supported");
+    // Called directly, the recognizer refuses too rather than transcribe the first 30 s.
+    await expect(recognizer.transcribe(long)).rejects.toThrow(/30 s window/);
+    await expect(loadRecognizer(whisper, engine, { maxAudioSeconds: 31 })).rejects.toThrow(/maxAudioSeconds: 31 s is longer than Whisper's 30 s window/);
+  }, 120_000);
 
   it('refuses an empty split and a missing data path with typed errors naming them', async () => {
     const empty = path.join(root, 'empty');

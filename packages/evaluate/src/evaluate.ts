@@ -2,7 +2,9 @@ import fs from 'node:fs/promises';
 import { MethodError, PathError, SpeechfoldError, type ProgressListener, silentProgress } from '@speechfold/core';
 import { decodeAudioFile, loadFileList, loadLibriSpeech, type DatasetProblem, type Utterance } from '@speechfold/audio';
 import { corpusWer, normalizeText, type NormalizeStyle } from '@speechfold/metrics';
+import { InputLengthError } from '@speechfold/runtime-hubert';
 import type { Recognizer } from './recognizer';
+import { skippedProblem, type SkippedItem } from './skipped';
 
 /** What to evaluate on and how. */
 export interface EvaluateOptions {
@@ -10,7 +12,7 @@ export interface EvaluateOptions {
   data: string;
   /** Evaluate only the first N utterances (sorted by id for LibriSpeech). */
   limit?: number;
-  /** Any dataset problem or failed utterance stops the run (default: recorded and skipped). */
+  /** Any dataset problem or skipped utterance stops the run (default: recorded in `skipped` and the run goes on). */
   strict?: boolean;
   /** Resample files that are not 16 kHz (default: such a file is a failed utterance). */
   resample?: boolean;
@@ -29,13 +31,6 @@ export interface UtteranceResult {
   seconds: number;
 }
 
-/** An utterance that could not be evaluated, or a dataset problem. */
-export interface SkippedItem {
-  id?: string;
-  file: string;
-  message: string;
-}
-
 /** The result of `evaluate` (and the JSON `speechfold eval --json` writes). */
 export interface EvaluationReport {
   wer: number;
@@ -44,6 +39,7 @@ export interface EvaluationReport {
   deletions: number;
   insertions: number;
   utterances: UtteranceResult[];
+  /** Dataset problems and utterances not scored, each with its reason (see skipped.ts); none is in the WER. */
   skipped: SkippedItem[];
   normalizer: NormalizeStyle;
   /** Wall seconds of the whole evaluation (decode + features + inference). */
@@ -60,7 +56,7 @@ export async function evaluate(recognizer: Recognizer, options: EvaluateOptions)
   const normalizer = options.normalizer ?? (recognizer.kind === 'whisper' ? 'whisper-english' : 'basic');
   const started = Date.now();
   const { utterances, problems } = await loadData(options.data);
-  const skipped: SkippedItem[] = problems.map((p) => ({ id: p.id, file: p.file, message: describeProblem(p) }));
+  const skipped: SkippedItem[] = problems.map(skippedProblem);
   if (options.strict && skipped.length > 0) {
     throw new MethodError({ file: skipped[0].file }, `${skipped[0].message} (--strict stops at the first problem; ${skipped.length} in all)`);
   }
@@ -69,22 +65,39 @@ export async function evaluate(recognizer: Recognizer, options: EvaluateOptions)
   const results: UtteranceResult[] = [];
   for (const [index, utt] of chosen.entries()) {
     const t0 = Date.now();
+    const skip = (item: SkippedItem): void => {
+      skipped.push(item);
+      progress({ type: 'warning', message: `skipped ${utt.id} (${item.reason}): ${item.message}` });
+    };
     try {
       const audio = await decodeAudioFile(utt.audioPath, { resample: options.resample === true, onProgress: progress });
-      const hypRaw = await recognizer.transcribe(audio.samples);
-      results.push({
-        id: utt.id,
-        ref: normalizeText(utt.reference, { style: normalizer }),
-        hyp: normalizeText(hypRaw, { style: normalizer }),
-        hypRaw,
-        audioSeconds: audio.samples.length / audio.sampleRate,
-        seconds: (Date.now() - t0) / 1000,
-      });
+      // What the model cannot take whole is skipped under a named reason, never cut or left to crash.
+      const problem = recognizer.lengthProblem?.(audio.samples.length);
+      if (problem !== undefined) {
+        if (options.strict) throw new MethodError({ file: utt.audioPath }, `${problem.message} (--strict stops at the first skipped utterance)`);
+        skip({ id: utt.id, file: utt.audioPath, reason: problem.reason, message: `${utt.audioPath}: ${problem.message}` });
+      } else {
+        const hypRaw = await recognizer.transcribe(audio.samples);
+        results.push({
+          id: utt.id,
+          ref: normalizeText(utt.reference, { style: normalizer }),
+          hyp: normalizeText(hypRaw, { style: normalizer }),
+          hypRaw,
+          audioSeconds: audio.samples.length / audio.sampleRate,
+          seconds: (Date.now() - t0) / 1000,
+        });
+      }
     } catch (error) {
-      // A bad file is counted and skipped; an error of the model or engine is not the utterance's fault.
-      if (options.strict || !(error instanceof SpeechfoldError) || !isInputError(error)) throw error;
-      skipped.push({ id: utt.id, file: utt.audioPath, message: error.message });
-      progress({ type: 'warning', message: `skipped ${utt.id}: ${error.message}` });
+      // A bad file or an input the runtime refuses is counted and skipped; an error of the model or
+      // engine is not the utterance's fault and stops the run.
+      if (options.strict) throw error;
+      if (error instanceof InputLengthError) {
+        skip({ id: utt.id, file: utt.audioPath, reason: error.reason, message: `${utt.audioPath}: ${error.message}` });
+      } else if (error instanceof SpeechfoldError && isInputError(error)) {
+        skip({ id: utt.id, file: utt.audioPath, reason: 'bad-audio', message: error.message });
+      } else {
+        throw error;
+      }
     }
     progress({ type: 'step', stage: 'eval', done: index + 1, total: chosen.length, item: utt.id });
   }
@@ -127,8 +140,4 @@ async function loadData(data: string): Promise<{ utterances: Utterance[]; proble
   }
   if (utterances.length === 0) throw new PathError(data, 'no utterance with a reference transcript in the list');
   return { utterances, problems };
-}
-
-function describeProblem(p: DatasetProblem): string {
-  return `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.kind}${p.id ? ` (${p.id})` : ''}: ${p.message}`;
 }

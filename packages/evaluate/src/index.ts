@@ -1,2 +1,3 @@
-export { loadRecognizer, type Recognizer, type RecognizerOptions } from './recognizer';
-export { evaluate, type EvaluateOptions, type EvaluationReport, type UtteranceResult, type SkippedItem } from './evaluate';
+export { loadRecognizer, WHISPER_WINDOW_SECONDS, type Recognizer, type RecognizerOptions, type LengthProblem } from './recognizer';
+export { evaluate, type EvaluateOptions, type EvaluationReport, type UtteranceResult } from './evaluate';
+export { skippedProblem, type SkippedItem, type SkipReason } from './skipped';

@@ -19,6 +19,7 @@ export function frameCount(samples: number, layers: readonly ConvLayerWeights[])
 /** The conv stack on one waveform: [1, samples] -> [conv_dim[-1], frames], each layer conv -> norm -> GELU. */
 export async function extractFeatures(engine: TensorEngine, inputValues: Float32Array, layers: readonly ConvLayerWeights[]): Promise<Signal> {
   if (frameCount(inputValues.length, layers) < 1) {
+    // HubertModel checks this first (InputLengthError); this guards direct callers.
     throw new MethodError({}, `HuBERT input of ${inputValues.length} samples is shorter than the conv stack's receptive field (no frame)`);
   }
   let x: Signal = { channels: 1, length: inputValues.length, data: inputValues };

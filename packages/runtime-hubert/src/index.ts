@@ -1,5 +1,14 @@
-export { loadHubert, HubertModel } from './model';
-export { MissingCtcHeadError } from './errors';
+export { loadHubert, HubertModel, type HubertLoadOptions } from './model';
+export { MissingCtcHeadError, InputLengthError } from './errors';
+export {
+  DEFAULT_MAX_SECONDS,
+  receptiveField,
+  inputLengthLimits,
+  inputLengthProblem,
+  type InputLengthLimits,
+  type InputLengthProblem,
+  type ConvGeometry,
+} from './input-length';
 export { prepareInput, readPreprocessor, DEFAULT_PREPROCESSOR } from './preprocess';
 export type { HubertPreprocessor } from './preprocess';
 export { argmaxRows, collapseCtc, ctcDecode } from './ctc';

@@ -8,8 +8,9 @@ import { linear } from '@speechfold/nn';
 import { openCheckpoint } from '@speechfold/safetensors';
 import { argmaxRows, ctcDecode } from './ctc';
 import { encode } from './encoder';
-import { MissingCtcHeadError } from './errors';
+import { InputLengthError, MissingCtcHeadError } from './errors';
 import { extractFeatures, frameCount, projectFeatures } from './feature-encoder';
+import { checkMaxSeconds, DEFAULT_MAX_SECONDS, InputLengthLimits, InputLengthProblem, inputLengthLimits, inputLengthProblem } from './input-length';
 import { readJsonFile } from './json-files';
 import { HubertPreprocessor, prepareInput, readPreprocessor } from './preprocess';
 import { CtcVocabulary, readVocabulary } from './vocabulary';
@@ -18,8 +19,20 @@ import { HubertWeights, readHubertWeights } from './weights';
 /** The activation both the conv stack and the FFNs must use: the only one implemented. */
 const SUPPORTED_ACTIVATION = 'gelu';
 
+/** Options of loadHubert. */
+export interface HubertLoadOptions {
+  /**
+   * Longest input run, in seconds (default 60, see input-length.ts): a longer one is refused with an
+   * InputLengthError instead of exhausting memory (the forward pass holds the whole utterance).
+   */
+  maxSeconds?: number;
+}
+
 /** A loaded HuBERT. Inputs are mono waveforms at `preprocessor.samplingRate` (16 kHz). */
 export class HubertModel {
+  /** The input lengths this model runs, in samples (see input-length.ts). */
+  readonly inputLimits: InputLengthLimits;
+
   constructor(
     /** The directory it was loaded from. */
     readonly dir: string,
@@ -33,7 +46,26 @@ export class HubertModel {
     readonly vocabulary: CtcVocabulary | null,
     private readonly weights: HubertWeights,
     private readonly engine: TensorEngine,
-  ) {}
+    maxSeconds: number = DEFAULT_MAX_SECONDS,
+  ) {
+    const geometry = weights.convLayers.map((layer) => ({ kernel: layer.weight.shape[2], stride: layer.stride }));
+    this.inputLimits = inputLengthLimits(geometry, preprocessor.samplingRate, maxSeconds);
+  }
+
+  /** Fewest input samples: the conv stack's receptive field (400 with the stock kernels and strides). */
+  get minSamples(): number {
+    return this.inputLimits.minSamples;
+  }
+
+  /** Most input samples: maxSeconds at the sampling rate (960000 by default). */
+  get maxSamples(): number {
+    return this.inputLimits.maxSamples;
+  }
+
+  /** Why an input of `samples` samples cannot be run ('too-short' / 'too-long' and a message), or undefined. */
+  inputLengthProblem(samples: number): InputLengthProblem | undefined {
+    return inputLengthProblem(samples, this.inputLimits);
+  }
 
   /** Whether the checkpoint has a CTC head, i.e. can give logits and text. */
   get hasCtcHead(): boolean {
@@ -50,6 +82,8 @@ export class HubertModel {
    * already normalised when the preprocessor says so; see `prepareInput`).
    */
   async hiddenStates(inputValues: Float32Array): Promise<Matrix> {
+    const problem = this.inputLengthProblem(inputValues.length);
+    if (problem !== undefined) throw new InputLengthError(inputValues.length, problem);
     const features = await extractFeatures(this.engine, inputValues, this.weights.convLayers);
     const eps = this.config.layer_norm_eps;
     const projected = await projectFeatures(this.engine, features, this.weights, eps);
@@ -71,10 +105,12 @@ export class HubertModel {
 
   /**
    * Text of a raw mono waveform at preprocessor.samplingRate: prepareInput (the feature extractor's
-   * normalisation), logits, greedy CTC decoding.
+   * normalisation), logits, greedy CTC decoding. An input outside `inputLimits` is an InputLengthError.
    */
   async transcribe(samples: Float32Array): Promise<string> {
     if (this.vocabulary === null) throw new MissingCtcHeadError(this.dir);
+    const problem = this.inputLengthProblem(samples.length);
+    if (problem !== undefined) throw new InputLengthError(samples.length, problem);
     return this.decode(await this.logits(prepareInput(samples, this.preprocessor)));
   }
 }
@@ -93,9 +129,11 @@ function checkActivations(config: HubertConfig): void {
  * export's per-layer widths), the safetensors weights as fp32 (any stored dtype), vocab.json and the
  * tokenizer files, preprocessor_config.json. Config and tensors are checked against each other first
  * (ModelError naming the field or tensor). The engine runs the large matrix products; the caller
- * keeps ownership of it.
+ * keeps ownership of it. `options.maxSeconds` sets the longest input (default 60 s; OptionError when
+ * not a positive number).
  */
-export async function loadHubert(dir: string, engine: TensorEngine): Promise<HubertModel> {
+export async function loadHubert(dir: string, engine: TensorEngine, options: HubertLoadOptions = {}): Promise<HubertModel> {
+  const maxSeconds = checkMaxSeconds(options.maxSeconds ?? DEFAULT_MAX_SECONDS);
   const rawConfig = await readJsonFile(dir, 'config.json');
   const config = validateHubertConfig(rawConfig, 'config.json');
   const widths = hubertLayerWidths(rawConfig, 'config.json');
@@ -115,7 +153,7 @@ export async function loadHubert(dir: string, engine: TensorEngine): Promise<Hub
       vocabulary = readVocabulary(vocabJson, config.pad_token_id, config.vocab_size, tokenizerConfig, specialTokens);
     }
     const preprocessor = readPreprocessor(await readJsonFile(dir, 'preprocessor_config.json', true));
-    return new HubertModel(dir, config, widths, preprocessor, vocabulary, weights, engine);
+    return new HubertModel(dir, config, widths, preprocessor, vocabulary, weights, engine, maxSeconds);
   } finally {
     await source.close();
   }
