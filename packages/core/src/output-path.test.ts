@@ -86,3 +86,12 @@ describe('withPathErrors', () => {
     await expect(withPathErrors('f', 'read', () => Promise.reject(typed))).rejects.toBe(typed);
   });
 });
+
+describe('withPathErrors on a real failure', () => {
+  it('names the path of a real ENOENT from node:fs', async () => {
+    const missing = path.join(os.tmpdir(), 'speechfold-no-such-dir', 'x.json');
+    const error = await withPathErrors(missing, 'write', () => fs.writeFile(missing, '{}')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PathError);
+    expect((error as PathError).message).toBe(`${missing}: cannot write: ENOENT (no such file or directory)`);
+  });
+});

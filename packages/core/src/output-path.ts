@@ -5,6 +5,7 @@
  */
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { types } from 'node:util';
 import { OptionError, PathError, SpeechfoldError } from './errors';
 
 /** What an output path is checked against. */
@@ -82,9 +83,9 @@ export async function checkOutputPath(output: unknown, check: OutputPathCheck): 
   return absolute;
 }
 
-/** A Node filesystem error (it has an errno code such as 'ENOSPC'). */
+/** A Node filesystem error (it has an errno code such as 'ENOSPC'); isNativeError also holds across realms (jest). */
 export function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code ?? '');
+  return (error instanceof Error || types.isNativeError(error)) && typeof (error as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code ?? '');
 }
 
 /** Runs `action`; a filesystem failure becomes a PathError naming `file` and what was being done. */

@@ -1,4 +1,6 @@
 /** The cells of a reproduction: the baseline and every method x policy x sparsity, each on every split. */
+import { methodFoldSettings, pipelineMethod, type FoldSettings, type MethodName } from '@speechfold/presets';
+import type { PolicyName } from '@speechfold/sparsity';
 
 /** One compressed configuration (or the uncompressed baseline). */
 export interface Variant {
@@ -25,4 +27,39 @@ export function planVariants(methods: readonly string[], policies: readonly stri
 /** A split's short name: the data path's last folder (e.g. 'test-clean'). */
 export function splitName(data: string): string {
   return data.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? data;
+}
+
+/**
+ * Everything a variant is compressed with besides the model, seed and groups: the method's pipeline
+ * step, folding settings and magnitude norm, the policy and the export mode. compressVariant passes exactly
+ * these, and they are part of the variant's fingerprint (fingerprint.ts). Null for the baseline.
+ */
+export interface VariantSettings {
+  method: MethodName;
+  pipeline: 'fold' | 'prune';
+  /** The folding recipe's settings (null for the pruning methods, which ignore them). */
+  fold: FoldSettings | null;
+  norm: 'l2';
+  policy: PolicyName;
+  /** Policy options: none, the policies' defaults. */
+  policyOptions: null;
+  sparsity: number;
+  exportMode: 'auto';
+}
+
+/** The settings `variant` is compressed with, or null for the baseline. */
+export function variantSettings(variant: Variant): VariantSettings | null {
+  if (variant.method === 'baseline') return null;
+  const method = variant.method as MethodName;
+  const pipeline = pipelineMethod(method);
+  return {
+    method,
+    pipeline,
+    fold: pipeline === 'fold' ? methodFoldSettings(method) : null,
+    norm: 'l2',
+    policy: variant.policy as PolicyName,
+    policyOptions: null,
+    sparsity: variant.sparsity,
+    exportMode: 'auto',
+  };
 }

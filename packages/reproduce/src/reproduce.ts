@@ -5,18 +5,22 @@ import {
   OptionError,
   numel,
   silentProgress,
+  withPathErrors,
   type CompressionResult,
   type ProgressListener,
   type TensorEngine,
 } from '@speechfold/core';
 import { evaluate, loadRecognizer, type EvaluationReport } from '@speechfold/evaluate';
-import { createCompressionContainer, defaultAdapters, methodFoldSettings, pipelineMethod, type MethodName } from '@speechfold/presets';
+import { createCompressionContainer, defaultAdapters, methodFoldSettings, type MethodName } from '@speechfold/presets';
 import { openCheckpoint } from '@speechfold/safetensors';
 import { SYNTHETIC_MARKER } from '@speechfold/synth';
 import type { PolicyName } from '@speechfold/sparsity';
-import { readJsonIfExists, writeAtomic } from './files';
-import { planVariants, splitName, type Variant } from './plan';
+import { checkCell, checkVariantReport, type StoredCell, type VariantReport } from './cell-schema';
+import { readJson, writeAtomic } from './files';
+import { cellFingerprint, modelFingerprint, runFingerprint, runInputs } from './fingerprint';
+import { planVariants, splitName, variantSettings, type Variant } from './plan';
 import { renderPlots } from './plots';
+import { checkOutDir, openRun } from './run-record';
 import { renderTable } from './table';
 
 /** What to reproduce. */
@@ -37,6 +41,12 @@ export interface ReproduceOptions {
   command?: string;
   /** Compute nothing: write the table and plots from the cells already finished (missing ones are listed). */
   reportOnly?: boolean;
+  /**
+   * When --out holds a run of other inputs (run.json: model files, data, limit, seed, max new tokens,
+   * groups or speechfold version differ), delete its cells, models and results and start afresh
+   * instead of refusing. A run of the same inputs is resumed either way.
+   */
+  force?: boolean;
   engine: TensorEngine;
   progress?: ProgressListener;
 }
@@ -71,6 +81,8 @@ export interface VariantWidths {
 export interface ReproduceResult {
   model: string;
   data: string[];
+  /** sha256 of this run's inputs (fingerprint.ts; the inputs themselves are in run.json). */
+  fingerprint: string;
   /** True when the model is a synthetic checkpoint (random weights): its WERs mean nothing. */
   syntheticWeights: boolean;
   kinds: string[];
@@ -84,16 +96,16 @@ export interface ReproduceResult {
   command: string | null;
 }
 
-/** A compressed variant's saved report (models/<id>.json), written after its dir is complete. */
-interface VariantReport {
-  parameters: number;
-  groups: VariantWidths['groups'];
-}
-
 /**
  * Compresses and evaluates every cell that is not done yet, then writes results.json, table.md and
  * the plots. Each compressed model and each evaluated cell is saved as soon as it is finished (atomic
  * writes), so a killed run resumes where it stopped.
+ *
+ * Every cell and model report carries the fingerprint of what produced it (fingerprint.ts) and
+ * <out>/run.json records the run's inputs: a run into an --out that holds a run of other inputs is
+ * refused (OptionError naming --out and what differs), or with `force` starts afresh. A cell or report
+ * that is not JSON, fails its schema (cell-schema.ts) or has another fingerprint is named in a warning
+ * and recomputed (with reportOnly: listed as missing).
  */
 export async function reproduce(options: ReproduceOptions): Promise<ReproduceResult> {
   const progress = options.progress ?? silentProgress;
@@ -103,10 +115,27 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   for (const s of options.sparsities) {
     if (!(s > 0 && s < 1)) throw new OptionError('--sparsities', `expected numbers in (0, 1), got ${s}`);
   }
+  await checkOutDir(options.out, [options.model, ...options.data]);
+  const inputs = await runInputs(options);
   const modelsDir = path.join(options.out, 'models');
   const cellsDir = path.join(options.out, 'cells');
-  await fs.mkdir(modelsDir, { recursive: true });
-  await fs.mkdir(cellsDir, { recursive: true });
+  await withPathErrors(options.out, 'create the results dir', () => fs.mkdir(options.out, { recursive: true }));
+  await openRun({
+    out: options.out,
+    inputs,
+    methods: options.methods,
+    policies: options.policies,
+    sparsities: options.sparsities,
+    force: options.force === true,
+    reportOnly: options.reportOnly === true,
+    progress,
+  });
+  if (!options.reportOnly) {
+    await withPathErrors(modelsDir, 'create', () => fs.mkdir(modelsDir, { recursive: true }));
+    await withPathErrors(cellsDir, 'create', () => fs.mkdir(cellsDir, { recursive: true }));
+  }
+  const warn = (file: string, problem: string): void =>
+    progress({ type: 'warning', message: `${file} ${problem}; ${options.reportOnly ? 'not used (listed as not computed)' : 'recomputing it'}` });
 
   const variants = planVariants(options.methods, options.policies, options.sparsities);
   const total = variants.length * splits.length;
@@ -116,38 +145,53 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   let done = 0;
   const missing: string[] = [];
   for (const variant of variants) {
+    const modelPrint = modelFingerprint(inputs, variant);
+    let report = variant.method === 'baseline' ? null : await readVariantReport(modelsDir, variant, modelPrint, warn);
+    const found: (CellResult | null)[] = [];
+    for (const split of inputs.data) {
+      found.push(await readCell(cellsDir, variant, split.split, cellFingerprint(inputs, variant, split), warn));
+    }
     if (options.reportOnly) {
-      const finished = await finishedCells(variant, splits, modelsDir, cellsDir);
-      if (finished === null) missing.push(...splits.map((s) => `${variant.id}/${s}`));
-      else {
-        cells.push(...finished.cells);
-        if (finished.widths) widths.push(finished.widths);
-        missing.push(...splits.filter((s) => !finished.cells.some((c) => c.split === s)).map((s) => `${variant.id}/${s}`));
+      if (variant.method !== 'baseline' && report === null) {
+        missing.push(...splits.map((s) => `${variant.id}/${s}`));
+        continue;
+      }
+      if (report !== null) widths.push(toWidths(variant, report));
+      for (const [i, cell] of found.entries()) {
+        if (cell === null) missing.push(`${variant.id}/${splits[i]}`);
+        else cells.push(cell);
       }
       continue;
     }
-    const { dir, report } = await ensureModel(variant, options, modelsDir, progress);
-    if (variant.method !== 'baseline') widths.push({ variant: variant.id, policy: variant.policy, sparsity: variant.sparsity, groups: report.groups });
+    const needsModel = found.some((c) => c === null);
+    let dir = variant.method === 'baseline' ? options.model : path.join(modelsDir, variant.id);
+    if (variant.method !== 'baseline' && (report === null || (needsModel && !(await isDir(dir))))) {
+      ({ dir, report } = await compressVariant(variant, options, modelsDir, modelPrint, progress));
+    }
+    if (report !== null) widths.push(toWidths(variant, report));
     let recognizer: Awaited<ReturnType<typeof loadRecognizer>> | null = null;
     for (const [i, data] of options.data.entries()) {
-      const cellFile = path.join(cellsDir, `${variant.id}__${splits[i]}.json`);
-      let cell = await readJsonIfExists<CellResult>(cellFile);
+      const split = inputs.data[i]!;
+      let cell = found[i]!;
       if (cell === null) {
+        const parameters = report?.parameters ?? (await countParameters(options.model));
         recognizer ??= await loadRecognizer(dir, options.engine, { maxNewTokens: options.maxNewTokens });
         const started = Date.now();
         const evaluation: EvaluationReport = await evaluate(recognizer, { data, limit: options.limit });
-        cell = toCell(variant, splits[i], evaluation, report.parameters, (Date.now() - started) / 1000);
-        await writeAtomic(cellFile, JSON.stringify({ ...cell, hypotheses: evaluation.utterances }, null, 2) + '\n');
+        cell = toCell(variant, split.split, evaluation, parameters, (Date.now() - started) / 1000);
+        const stored = { ...cell, fingerprint: cellFingerprint(inputs, variant, split), hypotheses: evaluation.utterances };
+        await writeAtomic(cellFile(cellsDir, variant, split.split), JSON.stringify(stored, null, 2) + '\n');
       }
-      cells.push(stripHypotheses(cell));
+      cells.push(cell);
       done += 1;
-      progress({ type: 'step', stage: 'reproduce', done, total, item: `${variant.id} ${splits[i]} WER ${(100 * cell.wer).toFixed(2)}%` });
+      progress({ type: 'step', stage: 'reproduce', done, total, item: `${variant.id} ${split.split} WER ${(100 * cell.wer).toFixed(2)}%` });
     }
   }
 
   const result: ReproduceResult = {
     model: options.model,
     data: options.data,
+    fingerprint: runFingerprint(inputs),
     syntheticWeights: await isSynthetic(options.model),
     kinds: options.kinds,
     seed: options.seed,
@@ -164,68 +208,102 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   return result;
 }
 
-/** The variant's model dir, compressing it first unless a finished copy (with its report) exists. */
-async function ensureModel(
+type Warn = (file: string, problem: string) => void;
+
+function cellFile(cellsDir: string, variant: Variant, split: string): string {
+  return path.join(cellsDir, `${variant.id}__${split}.json`);
+}
+
+/** The finished cell of `variant` on `split`, or null when there is none or it may not be used (warned). */
+async function readCell(cellsDir: string, variant: Variant, split: string, fingerprint: string, warn: Warn): Promise<CellResult | null> {
+  const file = cellFile(cellsDir, variant, split);
+  const read = await readJson(file);
+  if (read.kind === 'missing') return null;
+  if (read.kind === 'bad') {
+    warn(file, read.problem);
+    return null;
+  }
+  const checked = checkCell(read.value, { variant: variant.id, split, fingerprint });
+  if (!checked.ok) {
+    warn(file, checked.problem.startsWith('was ') ? checked.problem : `does not match the cell schema: ${checked.problem}`);
+    return null;
+  }
+  return toCellResult(checked.value);
+}
+
+/** The saved report of a compressed variant, or null when there is none or it may not be used (warned). */
+async function readVariantReport(modelsDir: string, variant: Variant, fingerprint: string, warn: Warn): Promise<VariantReport | null> {
+  const file = path.join(modelsDir, `${variant.id}.json`);
+  const read = await readJson(file);
+  if (read.kind === 'missing') return null;
+  if (read.kind === 'bad') {
+    warn(file, read.problem);
+    return null;
+  }
+  const checked = checkVariantReport(read.value, fingerprint);
+  if (!checked.ok) {
+    warn(file, checked.problem.startsWith('was ') ? checked.problem : `does not match the model report schema: ${checked.problem}`);
+    return null;
+  }
+  return checked.value;
+}
+
+/** Compresses the variant into models/<id> (removing any earlier or partial copy) and saves its report. */
+async function compressVariant(
   variant: Variant,
   options: ReproduceOptions,
   modelsDir: string,
+  fingerprint: string,
   progress: ProgressListener,
 ): Promise<{ dir: string; report: VariantReport }> {
-  if (variant.method === 'baseline') return { dir: options.model, report: { parameters: await countParameters(options.model), groups: [] } };
+  const settings = variantSettings(variant)!;
   const dir = path.join(modelsDir, variant.id);
   const reportFile = path.join(modelsDir, `${variant.id}.json`);
-  const saved = await readJsonIfExists<VariantReport>(reportFile);
-  if (saved !== null) return { dir, report: saved };
-  // A dir without its report was interrupted between the rename and the report, and a
-  // '<id>.speechfold-partial-*' dir is a compression that was killed: remove both and redo it.
-  await fs.rm(dir, { recursive: true, force: true });
-  for (const entry of await fs.readdir(modelsDir)) {
-    if (entry.startsWith(`${variant.id}.speechfold-partial-`)) await fs.rm(path.join(modelsDir, entry), { recursive: true, force: true });
+  // A report without its dir, a dir without its report (interrupted between the rename and the
+  // report), one of other inputs, or a '<id>.speechfold-partial-*' dir of a killed compression: remove
+  // them all and redo it. The report goes first, so a kill in between never leaves a report without its dir.
+  await withPathErrors(reportFile, 'remove', () => fs.rm(reportFile, { force: true }));
+  await withPathErrors(dir, 'remove', () => fs.rm(dir, { recursive: true, force: true }));
+  for (const entry of await withPathErrors(modelsDir, 'list', () => fs.readdir(modelsDir))) {
+    if (entry.startsWith(`${variant.id}.speechfold-partial-`)) {
+      await withPathErrors(path.join(modelsDir, entry), 'remove', () => fs.rm(path.join(modelsDir, entry), { recursive: true, force: true }));
+    }
   }
   const container = createCompressionContainer({
     engine: options.engine,
     adapters: defaultAdapters(),
-    method: variant.method as MethodName,
-    policy: variant.policy as PolicyName,
+    method: settings.method,
+    fold: settings.fold ?? undefined,
+    norm: settings.norm,
+    policy: settings.policy,
+    policyOptions: settings.policyOptions ?? undefined,
     progress,
   });
-  const fold = methodFoldSettings(variant.method as MethodName);
+  const fold = settings.fold ?? methodFoldSettings(settings.method);
   const result: CompressionResult = await container.resolve(ModelDirCompressor).compress(options.model, dir, {
-    method: pipelineMethod(variant.method as MethodName),
+    method: settings.pipeline,
     repair: fold.repair,
     biasCorrection: fold.biasCorrection,
-    sparsity: variant.sparsity,
+    sparsity: settings.sparsity,
     kinds: options.kinds,
     seed: options.seed,
-    exportMode: 'auto',
+    exportMode: settings.exportMode,
   });
   const report: VariantReport = {
     parameters: result.parameters.after,
     groups: result.groups.map((g) => ({ name: g.name, kind: g.kind, n: g.n, k: g.k })),
+    fingerprint,
   };
   await writeAtomic(reportFile, JSON.stringify(report, null, 2) + '\n');
   return { dir, report };
 }
 
-/** The finished cells of a variant (reportOnly), or null when its model was never compressed. */
-async function finishedCells(
-  variant: Variant,
-  splits: string[],
-  modelsDir: string,
-  cellsDir: string,
-): Promise<{ cells: CellResult[]; widths: VariantWidths | null } | null> {
-  let widths: VariantWidths | null = null;
-  if (variant.method !== 'baseline') {
-    const report = await readJsonIfExists<VariantReport>(path.join(modelsDir, `${variant.id}.json`));
-    if (report === null) return null;
-    widths = { variant: variant.id, policy: variant.policy, sparsity: variant.sparsity, groups: report.groups };
-  }
-  const cells: CellResult[] = [];
-  for (const split of splits) {
-    const cell = await readJsonIfExists<CellResult>(path.join(cellsDir, `${variant.id}__${split}.json`));
-    if (cell !== null) cells.push(stripHypotheses(cell));
-  }
-  return { cells, widths };
+function toWidths(variant: Variant, report: VariantReport): VariantWidths {
+  return { variant: variant.id, policy: variant.policy, sparsity: variant.sparsity, groups: report.groups };
+}
+
+async function isDir(p: string): Promise<boolean> {
+  return (await fs.stat(p).catch(() => null))?.isDirectory() === true;
 }
 
 function toCell(variant: Variant, split: string, e: EvaluationReport, parameters: number, seconds: number): CellResult {
@@ -247,9 +325,24 @@ function toCell(variant: Variant, split: string, e: EvaluationReport, parameters
   };
 }
 
-function stripHypotheses(cell: CellResult & { hypotheses?: unknown }): CellResult {
-  const { hypotheses: _dropped, ...rest } = cell;
-  return rest;
+/** The CellResult fields of a stored cell (no fingerprint, no hypotheses). */
+function toCellResult(c: StoredCell): CellResult {
+  return {
+    variant: c.variant,
+    method: c.method,
+    policy: c.policy,
+    sparsity: c.sparsity,
+    split: c.split,
+    wer: c.wer,
+    words: c.words,
+    substitutions: c.substitutions,
+    deletions: c.deletions,
+    insertions: c.insertions,
+    utterances: c.utterances,
+    skipped: c.skipped,
+    parameters: c.parameters,
+    seconds: c.seconds,
+  };
 }
 
 async function countParameters(dir: string): Promise<number> {

@@ -18,6 +18,8 @@ export interface ReproduceCommandOptions {
   maxNewTokens?: string;
   engine: string;
   reportOnly?: boolean;
+  /** When --out holds a run of other inputs: delete its cells and models and start afresh (else refused). */
+  force?: boolean;
 }
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -60,6 +62,7 @@ export async function runReproduce(opts: ReproduceCommandOptions, command: strin
       maxNewTokens: positiveInt('--max-new-tokens', opts.maxNewTokens),
       command,
       reportOnly: opts.reportOnly === true,
+      force: opts.force === true,
       engine,
       progress,
     });
