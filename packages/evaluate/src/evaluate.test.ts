@@ -161,9 +161,10 @@ describe('evaluate', () => {
     expect(report.skipped[0]).toMatchObject({ id: '1089-134686-0001', reason: 'too-long' });
     expect(report.skipped[0].message).toMatch(/976000 samples \(61 s at 16000 Hz\).*960000 samples \(60 s/);
     // A lower limit skips the real 10 s utterance too.
-    const capped = await evaluate(await loadRecognizer(hubert, engine, { maxAudioSeconds: 5 }), { data: dir });
-    expect(capped.utterances).toEqual([]);
-    expect(capped.skipped.map((s) => s.reason)).toEqual(['too-long', 'too-long']);
+    // With every utterance skipped there is no WER to report (0% over nothing would read as perfect).
+    const capped = evaluate(await loadRecognizer(hubert, engine, { maxAudioSeconds: 5 }), { data: dir });
+    await expect(capped).rejects.toBeInstanceOf(PathError);
+    await expect(capped).rejects.toThrow(/no utterance could be scored \(2 skipped; the first: .*too long/);
     await expect(loadRecognizer(hubert, engine, { maxAudioSeconds: 0 })).rejects.toThrow(/maxAudioSeconds/);
   }, 60_000);
 

@@ -101,6 +101,11 @@ export async function evaluate(recognizer: Recognizer, options: EvaluateOptions)
     }
     progress({ type: 'step', stage: 'eval', done: index + 1, total: chosen.length, item: utt.id });
   }
+  // A WER over nothing would read as a perfect 0%: an evaluation that scored no utterance is a failure.
+  if (results.length === 0) {
+    const first = skipped.length > 0 ? `; the first: ${skipped[0].message}` : '';
+    throw new PathError(options.data, `no utterance could be scored (${skipped.length} skipped${first})`);
+  }
   const score = corpusWer(results.map((r) => ({ reference: r.ref, hypothesis: r.hyp })));
   const audioSeconds = results.reduce((s, r) => s + r.audioSeconds, 0);
   const seconds = (Date.now() - started) / 1000;
