@@ -1,7 +1,8 @@
 /**
  * What every model adapter shares (docs/adapters.md): the `speechfold` config key of extended and
- * dense exports, the export-mode config rewrite, the tensor-list check against a config, and typed
- * config.json field reads.
+ * dense exports, the export-mode config rewrite, the tensor-list check against a config, typed
+ * config.json field reads, SpecAugment's config defaults, and writing checkpoint JSON side files as
+ * save_pretrained does.
  */
 export * from './export-key';
 export * from './export-config';
@@ -9,3 +10,5 @@ export * from './tensor-check';
 export * from './config-fields';
 export type { ParameterSpec } from './parameter-spec';
 export * from './group-kinds';
+export * from './checkpoint-json';
+export * from './spec-augment';

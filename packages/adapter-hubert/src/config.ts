@@ -3,11 +3,17 @@
  * names are HF's (snake_case) because this object is written to and read from config.json unchanged.
  */
 
+import type { SpecAugmentFields } from '@speechfold/adapter-common';
+
 /** How the convolutional feature encoder normalises: GroupNorm on layer 0 only, or LayerNorm on every layer. */
 export type FeatExtractNorm = 'group' | 'layer';
 
-/** config.json of a HubertForCTC or HubertModel checkpoint, every field HF reads (absent ones take HF's defaults). */
-export interface HubertConfig {
+/**
+ * config.json of a HubertForCTC or HubertModel checkpoint, every field HF reads (absent ones take HF's
+ * defaults). Of the SpecAugment fields, mask_time_prob and mask_feature_prob decide whether
+ * hubert.masked_spec_embed exists.
+ */
+export interface HubertConfig extends SpecAugmentFields {
   model_type: 'hubert';
   /** HF class names; this adapter knows 'HubertForCTC' and 'HubertModel'. */
   architectures: string[];
@@ -43,13 +49,6 @@ export interface HubertConfig {
   /** Pre-LN encoder (large/xlarge) rather than post-LN (base). Names are the same either way. */
   do_stable_layer_norm: boolean;
   apply_spec_augment: boolean;
-  /** With mask_feature_prob, decides whether hubert.masked_spec_embed exists. */
-  mask_time_prob: number;
-  mask_time_length: number;
-  mask_time_min_masks: number;
-  mask_feature_prob: number;
-  mask_feature_length: number;
-  mask_feature_min_masks: number;
   ctc_loss_reduction: 'sum' | 'mean';
   ctc_zero_infinity: boolean;
   use_weighted_layer_sum: boolean;

@@ -15,6 +15,13 @@ export { HUBERT_GROUP_KINDS, hubertGroups, type HubertGroupKind } from './groups
 export { validateHubertModel, detectHubertPrefix } from './model-check';
 export { rewriteHubertConfig } from './rewrite';
 export { hubertLayerWidths, stockHubertWidths } from './widths';
+export {
+  HUBERT_CTC_VOCAB,
+  hubertCtcVocab,
+  hubertTokenizerConfig,
+  hubertSpecialTokensMap,
+  hubertPreprocessorConfig,
+} from './checkpoint-files';
 // Shared with the other adapters; re-exported so this package's API stays as it was.
 export {
   EXPORT_MODES,
@@ -26,4 +33,6 @@ export {
   type LayerEntry,
   type SpeechfoldKey,
   type ParameterSpec,
+  checkpointJsonText,
+  writeCheckpointJson,
 } from '@speechfold/adapter-common';

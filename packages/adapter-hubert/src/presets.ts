@@ -1,6 +1,7 @@
 /**
  * Named HuBERT configurations: the real hub checkpoints' dimensions, and one tiny model for tests.
  */
+import { specAugmentDefaults } from '@speechfold/adapter-common';
 import type { HubertConfig } from './config';
 
 /** Preset ids. */
@@ -36,12 +37,7 @@ const BASE: HubertConfig = {
   num_conv_pos_embedding_groups: 16,
   do_stable_layer_norm: false,
   apply_spec_augment: true,
-  mask_time_prob: 0.05,
-  mask_time_length: 10,
-  mask_time_min_masks: 2,
-  mask_feature_prob: 0,
-  mask_feature_length: 10,
-  mask_feature_min_masks: 0,
+  ...specAugmentDefaults(),
   ctc_loss_reduction: 'sum',
   ctc_zero_infinity: false,
   use_weighted_layer_sum: false,

@@ -3,11 +3,16 @@
  * Field names are HF's (snake_case) because this object is written to and read from config.json unchanged.
  */
 
+import type { SpecAugmentFields } from '@speechfold/adapter-common';
+
 /** One forced decoder position: [index, token id] (HF allows a null id to leave a slot free). */
 export type ForcedDecoderId = [number, number | null];
 
-/** config.json of a WhisperForConditionalGeneration checkpoint, every field HF reads (absent ones take HF's defaults). */
-export interface WhisperConfig {
+/**
+ * config.json of a WhisperForConditionalGeneration checkpoint, every field HF reads (absent ones take
+ * HF's defaults), SpecAugment's mask_* fields included.
+ */
+export interface WhisperConfig extends SpecAugmentFields {
   model_type: 'whisper';
   /** HF class names; this adapter knows 'WhisperForConditionalGeneration'. */
   architectures: string[];
@@ -50,12 +55,6 @@ export interface WhisperConfig {
   use_weighted_layer_sum: boolean;
   classifier_proj_size: number;
   apply_spec_augment: boolean;
-  mask_time_prob: number;
-  mask_time_length: number;
-  mask_time_min_masks: number;
-  mask_feature_prob: number;
-  mask_feature_length: number;
-  mask_feature_min_masks: number;
   median_filter_width: number;
   /** Legacy generation default kept in the hub configs. */
   max_length?: number;

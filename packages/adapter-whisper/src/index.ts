@@ -14,6 +14,7 @@ export {
   WHISPER_TIMESTAMPS,
   whisperSpecialTokens,
   whisperSuppressTokens,
+  whisperBeginSuppressTokens,
   timestampToken,
   type WhisperSpecialTokens,
 } from './tokens';
@@ -22,6 +23,22 @@ export { WHISPER_GROUP_KINDS, whisperGroups, type WhisperGroupKind } from './gro
 export { validateWhisperModel } from './model-check';
 export { rewriteWhisperConfig } from './rewrite';
 export { whisperLayerWidths, stockWhisperWidths } from './widths';
+export {
+  WHISPER_END_OF_TEXT,
+  whisperConfigDefaults,
+  whisperGenerationConfig,
+  whisperLangToId,
+  whisperPreprocessorConfig,
+  whisperTokenizerConfig,
+  whisperSpecialTokensMap,
+  whisperAdditionalSpecialTokens,
+  whisperMergesText,
+  type WhisperConfigDefaults,
+  type WhisperGenerationTokens,
+  type WhisperGenerationValues,
+  type WhisperAddedToken,
+  type WhisperTokenizerOptions,
+} from './checkpoint-files';
 // Shared with the other adapters; re-exported so this package's API stays as it was.
 export {
   EXPORT_MODES,
@@ -33,4 +50,6 @@ export {
   type LayerEntry,
   type SpeechfoldKey,
   type ParameterSpec,
+  checkpointJsonText,
+  writeCheckpointJson,
 } from '@speechfold/adapter-common';

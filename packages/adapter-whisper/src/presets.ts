@@ -1,16 +1,16 @@
 /**
  * Named Whisper configurations with the real openai/* checkpoints' dimensions and token ids.
  */
+import { whisperConfigDefaults } from './checkpoint-files';
 import type { WhisperConfig } from './config';
-import { whisperSpecialTokens, whisperSuppressTokens } from './tokens';
+import { whisperBeginSuppressTokens, whisperSpecialTokens, whisperSuppressTokens } from './tokens';
 
 /** Preset ids. */
 export type WhisperPresetId = 'whisper-tiny' | 'whisper-tiny.en' | 'whisper-base' | 'whisper-large-v3';
 
 /** openai/whisper-tiny; the other presets change only what differs. */
 const TINY: WhisperConfig = {
-  model_type: 'whisper',
-  architectures: ['WhisperForConditionalGeneration'],
+  ...whisperConfigDefaults(),
   vocab_size: 51865,
   num_mel_bins: 80,
   d_model: 384,
@@ -20,38 +20,16 @@ const TINY: WhisperConfig = {
   decoder_attention_heads: 6,
   encoder_ffn_dim: 1536,
   decoder_ffn_dim: 1536,
-  encoder_layerdrop: 0,
-  decoder_layerdrop: 0,
   num_hidden_layers: 4,
-  activation_function: 'gelu',
-  dropout: 0,
-  attention_dropout: 0,
-  activation_dropout: 0,
-  init_std: 0.02,
-  scale_embedding: false,
   max_source_positions: 1500,
   max_target_positions: 448,
   pad_token_id: 50257,
   bos_token_id: 50257,
   eos_token_id: 50257,
   decoder_start_token_id: 50258,
-  begin_suppress_tokens: [220, 50257],
+  begin_suppress_tokens: whisperBeginSuppressTokens(whisperSpecialTokens(51865)),
   suppress_tokens: whisperSuppressTokens(whisperSpecialTokens(51865)),
-  // Task and language now live in generation_config.json; a forced list here would fight it.
-  forced_decoder_ids: null,
-  use_cache: true,
-  is_encoder_decoder: true,
   tie_word_embeddings: true,
-  use_weighted_layer_sum: false,
-  classifier_proj_size: 256,
-  apply_spec_augment: false,
-  mask_time_prob: 0.05,
-  mask_time_length: 10,
-  mask_time_min_masks: 2,
-  mask_feature_prob: 0,
-  mask_feature_length: 10,
-  mask_feature_min_masks: 0,
-  median_filter_width: 7,
   max_length: 448,
 };
 
@@ -63,7 +41,7 @@ const TINY_EN: WhisperConfig = {
   bos_token_id: 50256,
   eos_token_id: 50256,
   decoder_start_token_id: 50257,
-  begin_suppress_tokens: [220, 50256],
+  begin_suppress_tokens: whisperBeginSuppressTokens(whisperSpecialTokens(51864)),
   suppress_tokens: whisperSuppressTokens(whisperSpecialTokens(51864)),
 };
 

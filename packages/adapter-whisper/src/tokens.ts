@@ -125,3 +125,8 @@ export function whisperSuppressTokens(t: WhisperSpecialTokens): number[] {
     t.noSpeech,
   ];
 }
+
+/** Whisper's begin_suppress_tokens for this layout: never start with a space (220) or <|endoftext|>. */
+export function whisperBeginSuppressTokens(t: Pick<WhisperSpecialTokens, 'endOfText'>): number[] {
+  return [220, t.endOfText];
+}

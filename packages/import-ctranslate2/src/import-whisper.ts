@@ -6,14 +6,18 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { OptionError } from '@speechfold/core';
-import { validateWhisperConfig, type WhisperConfig } from '@speechfold/adapter-whisper';
+import {
+  validateWhisperConfig,
+  whisperGenerationConfig,
+  whisperPreprocessorConfig,
+  writeCheckpointJson,
+  type WhisperConfig,
+} from '@speechfold/adapter-whisper';
 import { createCheckpointSink } from '@speechfold/safetensors';
 import { Ct2Model } from './ct2-model';
 import { checkVocabularyLength } from './ct2-vocabulary';
 import { readCt2WhisperConfig } from './ct2-whisper-config';
-import { buildGenerationConfig, buildPreprocessorConfig } from './generation-config';
 import { buildWhisperConfig } from './hf-config';
-import { writeJsonFile } from './json-io';
 import { findCt2WhisperInput, type Ct2WhisperInput } from './model-input';
 import { createTempOutput, moveOutputIntoPlace } from './output-dir';
 import { writeTokenizerFiles } from './tokenizer-files';
@@ -71,7 +75,13 @@ async function writeModelDir(
   const dtype = dtypeOption ?? defaultDtype(model);
   const config = buildWhisperConfig(dims, ids, ct2, dtype === 'F16' ? 'float16' : 'float32');
   validateWhisperConfig(config, path.join(dir, 'config.json')); // our own output: a failure here is a bug
-  const generation = buildGenerationConfig(dims, ids, ct2, languageTokens(tok, input.configFile, ct2.langIds));
+  // generation_config.json as OpenAI's hub checkpoints ship it, with the lists CTranslate2's config keeps.
+  const generation = whisperGenerationConfig(config, ids, {
+    suppressTokens: ct2.suppressIds,
+    beginSuppressTokens: ct2.suppressIdsBegin,
+    langToId: languageTokens(tok, input.configFile, ct2.langIds),
+    alignmentHeads: ct2.alignmentHeads,
+  });
 
   // 'format: pt' is what HF's loader expects in the metadata of a PyTorch safetensors checkpoint.
   const sink = await createCheckpointSink(dir, { metadata: { format: 'pt' }, protectedPaths: model.files });
@@ -85,9 +95,9 @@ async function writeModelDir(
   }
   const files = [
     'model.safetensors',
-    await writeJsonFile(dir, 'config.json', config),
-    await writeJsonFile(dir, 'generation_config.json', generation),
-    await writeJsonFile(dir, 'preprocessor_config.json', buildPreprocessorConfig(dims.numMelBins)),
+    await writeCheckpointJson(dir, 'config.json', config),
+    await writeCheckpointJson(dir, 'generation_config.json', generation),
+    await writeCheckpointJson(dir, 'preprocessor_config.json', whisperPreprocessorConfig(config)),
     ...(await writeTokenizerFiles(dir, input.tokenizerFile, tok)),
   ];
   return { parameters, config, files };

@@ -4,9 +4,8 @@
  */
 import path from 'node:path';
 import { OptionError, numel, silentProgress, type ProgressListener } from '@speechfold/core';
-import { whisperSpecialTokens } from '@speechfold/adapter-whisper';
+import { whisperSpecialTokens, writeCheckpointJson } from '@speechfold/adapter-whisper';
 import { createCheckpointSink } from '@speechfold/safetensors';
-import { writeJsonFile } from './json-files';
 import { planModel, resolveArch, type ArchId, type ConfigOverrides, type ModelPlan } from './archs';
 import { assertHubertVocabulary, writeHubertFiles } from './hubert-files';
 import {
@@ -92,7 +91,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     await writeSideFiles(dir, plan, dtype);
     // A marker that travels into compressed copies (compress copies side files), so reports built on
     // them can say the weights are random.
-    await writeJsonFile(dir, SYNTHETIC_MARKER, { weights: 'random', arch: options.arch, seed, dtype });
+    await writeCheckpointJson(dir, SYNTHETIC_MARKER, { weights: 'random', arch: options.arch, seed, dtype });
     // 'format: pt' is what HF's loader expects in the safetensors metadata of a PyTorch checkpoint.
     const sink = await createCheckpointSink(dir, { metadata: { format: 'pt' }, maxShardBytes });
     try {
