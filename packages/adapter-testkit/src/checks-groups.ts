@@ -15,8 +15,9 @@ import {
   type FoldGroup,
   type Matrix,
   type SparsityPolicy,
+  extendedExport,
 } from '@speechfold/core';
-import { FoldingMerger, MagnitudePruner, UnitFeatureExtractor } from '@speechfold/fold';
+import { FoldingMerger, MagnitudeScorer, StructuredPruner, UnitFeatureExtractor } from '@speechfold/fold';
 import type { KitContext } from './context';
 import { foldModel, roundRobinLabels } from './fold-model';
 import { describeModel, type TestModel } from './model';
@@ -148,13 +149,17 @@ export function groupChecks(ctx: KitContext): void {
         ROUND_ROBIN,
         new UnitFeatureExtractor(),
         new FoldingMerger(),
-        new MagnitudePruner(),
+        new StructuredPruner(new MagnitudeScorer()),
         silentProgress,
+        { method: 'fold', sparsity: 0.5, kinds, seed: 0 },
+        extendedExport(),
       );
-      const result = await pipeline.run(description, source, sink, { method: 'fold', sparsity: 0.5, kinds, seed: 0 });
+      const result = await pipeline.run(description, source, sink);
       await sink.commit();
       expect(result.adapter).toBe(adapter.id);
+      expect(result.exportMode).toBe('extended');
       const config = adapter.rewriteConfig(description, result.kept, 'extended');
+      expect(result.config).toEqual(config);
       expect(() => adapter.validate(describeModel({ config, tensors: sink.committed }))).not.toThrow();
     });
   });

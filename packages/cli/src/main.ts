@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import type { Catalogue, ChoiceKind } from '@speechfold/core';
+import { defaultCatalogue } from '@speechfold/presets';
+import { formatChoices } from './choices';
 import { describeFailure, EXIT_OK, EXIT_USAGE } from './exit';
 import { processIO, type CliIO } from './io';
 import { formatInspect, inspectCheckpoint } from './commands/inspect';
@@ -12,7 +15,7 @@ import { runReproduce, type ReproduceCommandOptions } from './commands/reproduce
 import { installSignalHandlers } from './signals';
 
 /** Builds the command tree. Actions write through `io` and never call process.exit. */
-function buildProgram(io: CliIO, argv: string[]): Command {
+function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command {
   const program = new Command('speechfold')
     .description('Data-free, training-free compression of speech foundation models by k-means channel folding.')
     .exitOverride()
@@ -44,39 +47,52 @@ function buildProgram(io: CliIO, argv: string[]): Command {
       );
     });
 
+  // Named choices (methods, clusterers, policies, export formats, engines...) come from the catalogue:
+  // a registered plugin appears here, validated and listed in --help, with no edit of this file.
+  const choice = (flags: string, description: string, kind: ChoiceKind): Option =>
+    new Option(flags, description).choices(catalogue.names(kind));
+
   program
     .command('compress')
-    .description('compress a checkpoint dir into a smaller one (k-means folding or magnitude pruning)')
+    .description('compress a checkpoint dir into a smaller one (folding, or magnitude pruning as the baseline)')
     .argument('<model-dir>', 'a local HF checkpoint dir (config.json + model.safetensors)')
     .requiredOption('--out <dir>', 'output dir (must not exist unless --force; never the input)')
-    .option('--method <method>', 'fold|kmeans|magnitude|magnitude-unstructured (fold: the default recipe; kmeans: the paper\'s)', 'fold')
-    .option('--sparsity <s>', 'share of the targeted parameters to remove, in [0, 1)', '0.1')
-    .option('--clusterer <name>', 'folding: capped|kmeans (default: the method\'s recipe)')
+    .option('--spec <file>', 'a run spec (JSON: method, sparsity, policy, groups, export, seed, ...); flags given override it')
+    .addOption(choice('--method <name>', 'compression method (default fold: the chosen folding recipe; kmeans: the paper\'s)', 'method'))
+    .option('--sparsity <s>', 'share of the targeted parameters to remove, in [0, 1) (default 0.1)')
+    .addOption(choice('--clusterer <name>', 'folding: the clusterer (default: the method\'s recipe)', 'clusterer'))
     .option('--cap <n>', 'capped clusterer: most units per cluster, auto|2|3|... (default auto)')
-    .option('--features <name>', 'folding: probe|weights (default: the method\'s recipe)')
+    .addOption(choice('--features <name>', 'folding: what is clustered (default: the method\'s recipe)', 'features'))
     .option('--bias-correction <on|off>', 'folding: data-free bias correction (default: the method\'s recipe)')
-    .option('--policy <policy>', 'uniform|mixed|schedule|explicit', 'uniform')
+    .addOption(choice('--policy <name>', 'how K is chosen per group (default uniform)', 'policy'))
     .option('--policy-file <file>', 'JSON options of the policy (the per-layer table for explicit)')
-    .option('--groups <kinds>', 'group kinds to compress: ffn, heads (comma-separated)', 'ffn')
-    .option('--export <mode>', 'auto|hf|extended|dense (auto: hf where a stock config can express it)', 'auto')
-    .option('--seed <n>', 'random seed (k-means seeding)', '0')
-    .option('--n-init <n>', 'k-means restarts (the lowest inertia wins)', '1')
-    .option('--norm <norm>', 'magnitude score: l2|l1', 'l2')
+    .option('--groups <kinds>', 'group kinds to compress: ffn, heads (comma-separated; default ffn)')
+    .addOption(choice('--export <format>', 'how the result is written (default auto: hf where a stock config can express it)', 'export'))
+    .option('--seed <n>', 'random seed (k-means seeding; default 0)')
+    .option('--n-init <n>', 'k-means restarts, the lowest inertia wins (default 1)')
+    .addOption(new Option('--norm <norm>', 'magnitude score of a unit\'s producer rows (default l2)').choices(['l2', 'l1']))
     .option('--repair', 'folding: Fold-AR variance repair of merged units')
-    .option('--engine <engine>', 'auto|tfjs|onnxruntime|wasm', 'auto')
+    .addOption(choice('--engine <engine>', 'numeric engine', 'engine').default('auto'))
     .option('--report <file>', 'write the JSON report there')
     .option('--force', 'replace an existing output dir')
     .option('--quiet', 'no progress output')
+    .addHelpText('after', '\nExamples:\n  speechfold compress whisper-base --out whisper-base-fold-10 --sparsity 0.1\n  speechfold compress m --out m2 --spec spec.json --report m2.json\n\nEvery choice with its description: speechfold choices')
     .action(async (input: string, opts: CompressCommandOptions & { quiet?: boolean }) => {
       const renderer = createProgressRenderer(io, opts.quiet === true);
       try {
-        const report = await runCompress(input, opts, renderer.listener);
+        const report = await runCompress(input, opts, renderer.listener, catalogue);
         renderer.stop();
         io.stdout(formatCompressSummary(report));
       } finally {
         renderer.stop();
       }
     });
+
+  program
+    .command('choices')
+    .description('list the named choices (methods, clusterers, features, pruners, scorers, policies, export formats, engines)')
+    .argument('[kind]', 'one kind only')
+    .action((kind?: string) => io.stdout(formatChoices(catalogue, kind)));
 
   program
     .command('eval')
@@ -147,9 +163,12 @@ function buildProgram(io: CliIO, argv: string[]): Command {
   return program;
 }
 
-/** Runs the CLI on `argv` (without node and script) and resolves to the exit code. */
-export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
-  const program = buildProgram(io, argv);
+/**
+ * Runs the CLI on `argv` (without node and script) and resolves to the exit code; `catalogue` holds
+ * the named choices it offers (default: the shipped ones).
+ */
+export async function main(argv: string[], io: CliIO = processIO, catalogue: Catalogue = defaultCatalogue()): Promise<number> {
+  const program = buildProgram(io, argv, catalogue);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT_OK;

@@ -13,6 +13,8 @@ export * from './random';
 export * from './groups';
 export * from './method';
 export * from './pipeline';
+export * from './export-format';
+export * from './catalogue';
 export { MemorySource, MemorySink, type MemoryTensor } from './testing/memory';
 export * from './model-dir';
 export * from './output-path';

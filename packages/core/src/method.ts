@@ -69,12 +69,34 @@ export interface Merger {
   merge(group: FoldGroup, tensors: GroupTensors, labels: Int32Array, k: number, options?: MergeOptions): GroupTensors;
 }
 
-/** Removes (structured) or zeroes (unstructured) units or weights of a group. */
+/**
+ * Scores the units of a group for pruning: the higher, the more worth keeping (magnitude L1/L2 of the
+ * producer weights; anything later). Separate from the action, as Torch-Pruning splits importance
+ * from its pruner: one scorer serves removing units and (through the `dense` export) zeroing them.
+ */
+export interface UnitScorer {
+  readonly name: string;
+  /** One finite score per unit. */
+  score(group: FoldGroup, tensors: GroupTensors): Float64Array;
+}
+
+/** What a pruner produced for one group. */
+export interface PruneResult {
+  /** The group's tensors after pruning. */
+  tensors: GroupTensors;
+  /**
+   * Where each original unit went: its index among the kept units, or -1 when it was removed; null
+   * when no unit was removed and shapes are unchanged (unstructured pruning zeroes single weights).
+   */
+  assignment: Int32Array | null;
+}
+
+/** Removes units (structured, by a UnitScorer) or zeroes single weights (unstructured) of a group. */
 export interface Pruner {
   readonly name: string;
   /** Whether the result has fewer units (structured) or the same shapes (unstructured). */
   readonly structured: boolean;
-  prune(group: FoldGroup, tensors: GroupTensors, k: number): GroupTensors;
+  prune(group: FoldGroup, tensors: GroupTensors, k: number): PruneResult;
 }
 
 /** What a policy knows about a group when it allocates K. */

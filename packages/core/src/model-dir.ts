@@ -6,16 +6,15 @@ import { checkOutputPath, withPathErrors } from './output-path';
 import { partialDirFor, registerPartialDir, removeStalePartialDirs } from './partial-dirs';
 import type { TensorSourceFactory, TensorSinkFactory } from './factories';
 import type { ModelDescription } from './method';
-import { Pipeline, type CompressionResult, type CompressOptions } from './pipeline';
+import { Pipeline, type CompressionResult } from './pipeline';
 import type { ProgressListener } from './progress';
 import { TOKENS } from './tokens';
 
 /** Weight files of other formats: never copied, since they would hold the uncompressed model. */
 const WEIGHT_FILE = /(\.safetensors|\.bin|\.pt|\.pth|\.ckpt|\.h5|\.msgpack|\.onnx|\.safetensors\.index\.json|\.bin\.index\.json)$/;
 
-/** Where and how to write. */
-export interface ModelDirOptions extends CompressOptions {
-  exportMode: string;
+/** Where to write; what to do is the container's RunOptions and ExportFormat (one run spec). */
+export interface ModelDirOptions {
   /** Replace an existing output dir (never the input). */
   force?: boolean;
 }
@@ -74,7 +73,7 @@ export class ModelDirCompressor {
   ) {}
 
   /** Runs the compression of `input` into `output`. */
-  async compress(input: string, output: string, options: ModelDirOptions): Promise<CompressionResult> {
+  async compress(input: string, output: string, options: ModelDirOptions = {}): Promise<CompressionResult> {
     const model = await describeModelDir(input, this.sources);
     await checkOutputPath(output, { option: '--out', inputs: [input], kind: 'dir', force: options.force === true });
     for (const stale of await removeStalePartialDirs(output)) {
@@ -91,7 +90,7 @@ export class ModelDirCompressor {
       const sink = await this.sinks.create(temp, { protectedPaths: [path.resolve(input)], metadata });
       let result: CompressionResult;
       try {
-        result = await this.pipeline.run(model, source, sink, options);
+        result = await this.pipeline.run(model, source, sink);
         await sink.commit();
       } catch (error) {
         await sink.abort();

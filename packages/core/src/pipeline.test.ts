@@ -11,10 +11,12 @@ import type {
   Merger,
   ModelAdapter,
   ModelDescription,
+  PruneResult,
   Pruner,
   SparsityPolicy,
 } from './method';
-import { Pipeline } from './pipeline';
+import { hfExport, type ExportFormat } from './export-format';
+import { Pipeline, type RunOptions } from './pipeline';
 import type { ProgressEvent } from './progress';
 import { MemorySink, MemorySource, type MemoryTensor } from './testing/memory';
 import { TOKENS } from './tokens';
@@ -48,7 +50,14 @@ class ToyAdapter implements ModelAdapter {
   matches(config: Record<string, unknown>): boolean {
     return config.model_type === 'toy';
   }
-  validate(): void {}
+  /** Checks the one config field it knows: ffn_dim, when present, is every fc1's row count. */
+  validate(model: ModelDescription): void {
+    const dim = model.config.ffn_dim;
+    if (dim === undefined) return;
+    for (const t of model.tensors.filter((t) => t.name.endsWith('fc1.weight'))) {
+      if (t.shape[0] !== dim) throw new ModelError({ tensor: t.name }, `has ${t.shape[0]} rows, config.json says ffn_dim ${String(dim)}`);
+    }
+  }
   groups(_model: ModelDescription, kinds: readonly string[]): FoldGroup[] {
     if (!kinds.includes('ffn')) return [];
     return [0, 1].map((l) => ({
@@ -64,8 +73,8 @@ class ToyAdapter implements ModelAdapter {
       consumers: [{ tensor: `layers.${l}.fc2.weight`, axis: 1, start: 0, unitSize: 1 }],
     }));
   }
-  rewriteConfig(model: ModelDescription): Record<string, unknown> {
-    return model.config;
+  rewriteConfig(model: ModelDescription, kept: Map<string, number>): Record<string, unknown> {
+    return { ...model.config, ffn_dim: kept.get('layers.0.ffn') };
   }
 }
 
@@ -118,11 +127,25 @@ class FfnMerger implements Merger {
 class KeepFirstPruner implements Pruner {
   readonly name = 'keep-first';
   readonly structured = true;
-  prune(group: FoldGroup, tensors: GroupTensors, k: number): GroupTensors {
+  prune(group: FoldGroup, tensors: GroupTensors, k: number): PruneResult {
     const labels = Int32Array.from({ length: group.units }, (_, i) => Math.min(i, k - 1));
-    return new FfnMerger().merge(group, tensors, labels, k);
+    return { tensors: new FfnMerger().merge(group, tensors, labels, k), assignment: labels };
   }
 }
+
+/** An export format that writes the compact tensors but a config of the original widths: a bug. */
+const lyingFormat: ExportFormat = {
+  name: 'lying',
+  description: 'test double',
+  keepsShapes: false,
+  stockLoadable: false,
+  resolve() {
+    return this;
+  },
+  config(_adapter, model) {
+    return { ...model.config, ffn_dim: F };
+  },
+};
 
 class UniformPolicy implements SparsityPolicy {
   readonly name = 'uniform-test';
@@ -132,9 +155,13 @@ class UniformPolicy implements SparsityPolicy {
   }
 }
 
-function assemble(clusterer: Clusterer = new ModuloClusterer()) {
+const FOLD: RunOptions = { method: 'fold', sparsity: 0.5, kinds: ['ffn'], seed: 0 };
+
+function assemble(clusterer: Clusterer = new ModuloClusterer(), options: RunOptions = FOLD, format?: ExportFormat) {
   const events: ProgressEvent[] = [];
   const c = createContainer();
+  provide<RunOptions>(c, TOKENS.RunOptions, options);
+  if (format) provide<ExportFormat>(c, TOKENS.ExportFormat, format);
   c.register(TOKENS.ModelAdapter, { useClass: ToyAdapter });
   provide<Clusterer>(c, TOKENS.Clusterer, clusterer);
   c.register(TOKENS.FeatureExtractor, { useClass: RowFeatures });
@@ -148,10 +175,10 @@ function assemble(clusterer: Clusterer = new ModuloClusterer()) {
 describe('Pipeline', () => {
   it('composes a custom Clusterer from the container and folds every group with it', async () => {
     const clusterer = new ModuloClusterer();
-    const { pipeline, events } = assemble(clusterer);
+    const { pipeline, events } = assemble(clusterer, { ...FOLD, seed: 7 });
     const { model, source } = toyModel();
     const sink = new MemorySink();
-    const result = await pipeline.run(model, source, sink, { method: 'fold', sparsity: 0.5, kinds: ['ffn'], seed: 7 });
+    const result = await pipeline.run(model, source, sink);
     await sink.commit();
 
     expect(clusterer.calls.map((c) => [c.rows, c.k, c.options.seed, c.options.group])).toEqual([
@@ -181,10 +208,10 @@ describe('Pipeline', () => {
 
   it('runs the registered Pruner for method prune', async () => {
     const clusterer = new ModuloClusterer();
-    const { pipeline } = assemble(clusterer);
+    const { pipeline } = assemble(clusterer, { ...FOLD, method: 'prune' });
     const { model, source } = toyModel();
     const sink = new MemorySink();
-    const result = await pipeline.run(model, source, sink, { method: 'prune', sparsity: 0.5, kinds: ['ffn'], seed: 0 });
+    const result = await pipeline.run(model, source, sink);
     expect(clusterer.calls).toHaveLength(0);
     expect(result.groups.every((g) => g.inertia === null && g.k === 3)).toBe(true);
     expect(result.shapesKept).toBe(false);
@@ -194,16 +221,29 @@ describe('Pipeline', () => {
     const { pipeline } = assemble();
     const { source } = toyModel();
     const model = { config: { model_type: 'bert' }, tensors: source.list() };
-    await expect(pipeline.run(model, source, new MemorySink(), { method: 'fold', sparsity: 0.5, kinds: ['ffn'], seed: 0 }))
+    await expect(pipeline.run(model, source, new MemorySink()))
       .rejects.toThrow(new ModelError({ file: 'config.json' }, "unknown model type 'bert'; supported: toy"));
   });
 
   it('refuses a sparsity outside [0, 1)', async () => {
-    const { pipeline } = assemble();
     const { model, source } = toyModel();
     for (const sparsity of [-0.1, 1, Number.NaN]) {
-      await expect(pipeline.run(model, source, new MemorySink(), { method: 'fold', sparsity, kinds: ['ffn'], seed: 0 }))
-        .rejects.toBeInstanceOf(OptionError);
+      const { pipeline } = assemble(undefined, { ...FOLD, sparsity });
+      await expect(pipeline.run(model, source, new MemorySink())).rejects.toBeInstanceOf(OptionError);
     }
+  });
+
+  it('writes the config of the registered ExportFormat, and never one that disagrees with the tensors', async () => {
+    const { model, source } = toyModel();
+    const honest = assemble(undefined, FOLD, hfExport());
+    const result = await honest.pipeline.run(model, source, new MemorySink());
+    expect([result.exportMode, result.config?.ffn_dim, result.shapesKept]).toEqual(['hf', 3, false]);
+    // Without a format nothing is rewritten.
+    expect((await assemble().pipeline.run(model, source, new MemorySink())).config).toBeNull();
+    // A format whose config describes other shapes than the ones written is refused by the adapter's
+    // own check, before the caller could commit the sink.
+    const sink = new MemorySink();
+    const lying = assemble(undefined, FOLD, lyingFormat);
+    await expect(lying.pipeline.run(model, source, sink)).rejects.toThrow(/fc1.weight': has 3 rows, config.json says ffn_dim 6/);
   });
 });

@@ -15,12 +15,13 @@ import type {
   Pruner,
   SparsityPolicy,
 } from './method';
+import type { ExportFormat } from './export-format';
 import type { ProgressListener } from './progress';
 import { numel, type TensorInfo } from './tensor';
 import { TOKENS } from './tokens';
 
-/** What to do to the model. */
-export interface CompressOptions {
+/** What to do to the model in one run (derived from the run spec; registered under TOKENS.RunOptions). */
+export interface RunOptions {
   /** 'fold': cluster + merge (the method); 'prune': the registered Pruner (the baseline). */
   method: 'fold' | 'prune';
   /** Global target sparsity of the targeted parameters, in [0, 1). */
@@ -36,8 +37,6 @@ export interface CompressOptions {
   /** Data-free bias correction in the merge (groups with a response). */
   biasCorrection?: boolean;
   bounds?: PolicyBounds;
-  /** Export mode handed to the adapter's config rewrite ('hf', 'extended', 'dense'); checked before any heavy work. */
-  exportMode?: string;
 }
 
 /** What happened to one group. */
@@ -64,9 +63,9 @@ export interface CompressionResult {
   kept: Map<string, number>;
   /** True when the result has the original shapes (unstructured pruning, dense export). */
   shapesKept: boolean;
-  /** The rewritten config.json (when exportMode was given). */
+  /** The rewritten config.json (when an export format is registered). */
   config: Record<string, unknown> | null;
-  /** The export mode used ('auto' resolves to 'hf' where a stock config can express the result, else 'extended'). */
+  /** The export format written ('auto' resolves to 'hf' where a stock config can express the result, else 'extended'). */
   exportMode: string | null;
 }
 
@@ -85,6 +84,8 @@ export class Pipeline {
     @inject(TOKENS.Merger) private readonly merger: Merger,
     @inject(TOKENS.Pruner) private readonly pruner: Pruner,
     @inject(TOKENS.ProgressListener) private readonly progress: ProgressListener,
+    @inject(TOKENS.RunOptions) private readonly options: RunOptions,
+    @inject(TOKENS.ExportFormat, { isOptional: true }) private readonly format?: ExportFormat,
   ) {}
 
   /** The adapter that handles a config, or a ModelError listing the supported model types. */
@@ -100,8 +101,12 @@ export class Pipeline {
     return adapter;
   }
 
-  /** Compresses `source` into `sink` (the caller commits or aborts the sink). */
-  async run(model: ModelDescription, source: TensorSource, sink: TensorSink, options: CompressOptions): Promise<CompressionResult> {
+  /**
+   * Compresses `source` into `sink` as the registered RunOptions and ExportFormat say (the caller
+   * commits or aborts the sink). Without an ExportFormat no config is written and shapes shrink.
+   */
+  async run(model: ModelDescription, source: TensorSource, sink: TensorSink): Promise<CompressionResult> {
+    const options = this.options;
     checkOptions(options);
     const adapter = this.adapterFor(model.config);
     adapter.validate(model);
@@ -117,10 +122,13 @@ export class Pipeline {
     }));
     const allocations = await this.policy.allocate(inputs, options.sparsity, options.bounds);
     const kOf = new Map(allocations.map((a) => [a.group, a.k]));
-    const shapesKept = (options.method === 'prune' && !this.pruner.structured) || options.exportMode === 'dense';
-    const kept = new Map(groups.map((g) => [g.name, shapesKept ? g.units : (kOf.get(g.name) ?? g.units)]));
-    // The config rewrite refuses impossible exports (e.g. 'hf' with uneven widths): ask before folding.
-    const { config, exportMode } = rewrite(adapter, model, kept, options.exportMode);
+    const compact = new Map(groups.map((g) => [g.name, kOf.get(g.name) ?? g.units]));
+    // The format refuses what it cannot express (e.g. 'hf' with uneven widths): asked before folding.
+    const format = this.format?.resolve(adapter, model, compact) ?? null;
+    const shapesKept = (options.method === 'prune' && !this.pruner.structured) || format?.keepsShapes === true;
+    const kept = new Map(groups.map((g) => [g.name, shapesKept ? g.units : compact.get(g.name)!]));
+    const config = format?.config(adapter, model, kept) ?? null;
+    const written: TensorInfo[] = [];
 
     this.progress({ type: 'stage', stage: 'copy' });
     const before = source.list().reduce((s, t) => s + numel(t.shape), 0);
@@ -128,6 +136,7 @@ export class Pipeline {
     for (const info of source.list()) {
       if (owner.has(info.name)) continue;
       await sink.addBytes(info.name, info.dtype, [...info.shape], await source.readBytes(info.name));
+      written.push({ name: info.name, dtype: info.dtype, shape: [...info.shape] });
       after += numel(info.shape);
     }
 
@@ -141,6 +150,8 @@ export class Pipeline {
       const started = Date.now();
       const tensors = await readGroup(group, source);
       let result: GroupTensors;
+      // Where each original unit went (its compact index, -1 removed); null when shapes did not change.
+      let assignment: Int32Array | null;
       let inertia: number | null = null;
       if (options.method === 'fold') {
         const clustering = await this.clusterer.cluster(this.extractor.features(group, tensors), k, {
@@ -156,8 +167,13 @@ export class Pipeline {
           repair: options.repair,
           biasCorrection: options.biasCorrection,
         });
+        assignment = clustering.labels;
       } else {
-        result = this.pruner.prune(group, tensors, k);
+        ({ tensors: result, assignment } = this.pruner.prune(group, tensors, k));
+      }
+      if (format?.keepsShapes && assignment !== null) {
+        if (!format.expand) throw new MethodError({ group: group.name }, `export format '${format.name}' keeps shapes but cannot lay a group out`);
+        result = format.expand(group, result, assignment, k);
       }
       // Only the group's own tensors are written (the LayerNorm a response reads was copied above);
       // an owned tensor the step left alone (an uncorrected output bias) is written as read.
@@ -167,6 +183,7 @@ export class Pipeline {
         if (tensor === undefined) throw new MethodError({ group: group.name, tensor: name }, 'the merge lost this tensor');
         const info = source.info(name);
         await sink.addFloat32(name, info.dtype, tensor.shape, tensor.data);
+        written.push({ name, dtype: info.dtype, shape: [...tensor.shape] });
         if (sliced.has(name)) {
           targetedBefore += numel(info.shape);
           targetedAfter += numel(tensor.shape);
@@ -187,6 +204,9 @@ export class Pipeline {
       this.progress({ type: 'step', stage: options.method, done: index + 1, total: groups.length, item: group.name });
     }
     after += targetedAfter;
+    // The written config must describe the written tensors: the adapter checks them as it checks any
+    // input, so an inconsistent checkpoint is never committed (the caller aborts the sink).
+    if (config !== null) adapter.validate({ config, tensors: written });
 
     return {
       adapter: adapter.id,
@@ -200,35 +220,18 @@ export class Pipeline {
       kept,
       shapesKept,
       config,
-      exportMode,
+      exportMode: format?.name ?? null,
     };
   }
 
   /** Normalised distortion of folding a group to k units: inertia / total feature energy. */
-  private async foldingCost(group: FoldGroup, source: TensorSource, k: number, options: CompressOptions): Promise<number> {
+  private async foldingCost(group: FoldGroup, source: TensorSource, k: number, options: RunOptions): Promise<number> {
     const features = this.extractor.features(group, await readGroup(group, source));
     let energy = 0;
     for (const v of features.data) energy += v * v;
     if (energy === 0) return 0;
     const { inertia } = await this.clusterer.cluster(features, k, { seed: options.seed, nInit: 1, group: group.name });
     return inertia / energy;
-  }
-}
-
-/** The adapter's config rewrite; 'auto' takes 'hf' where the adapter accepts it, else 'extended'. */
-function rewrite(
-  adapter: ModelAdapter,
-  model: ModelDescription,
-  kept: Map<string, number>,
-  mode: string | undefined,
-): { config: Record<string, unknown> | null; exportMode: string | null } {
-  if (mode === undefined) return { config: null, exportMode: null };
-  if (mode !== 'auto') return { config: adapter.rewriteConfig(model, kept, mode), exportMode: mode };
-  try {
-    return { config: adapter.rewriteConfig(model, kept, 'hf'), exportMode: 'hf' };
-  } catch (error) {
-    if (!(error instanceof ModelError)) throw error;
-    return { config: adapter.rewriteConfig(model, kept, 'extended'), exportMode: 'extended' };
   }
 }
 
@@ -260,7 +263,7 @@ function ownership(groups: FoldGroup[]): Map<string, string> {
   return owner;
 }
 
-function checkOptions(options: CompressOptions): void {
+function checkOptions(options: RunOptions): void {
   if (!(options.sparsity >= 0 && options.sparsity < 1)) {
     throw new OptionError('--sparsity', `expected a number in [0, 1), got ${options.sparsity}`);
   }

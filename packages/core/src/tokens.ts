@@ -8,6 +8,10 @@ export const TOKENS = {
   FeatureExtractor: Symbol.for('speechfold.FeatureExtractor'),
   Merger: Symbol.for('speechfold.Merger'),
   Pruner: Symbol.for('speechfold.Pruner'),
+  UnitScorer: Symbol.for('speechfold.UnitScorer'),
+  ExportFormat: Symbol.for('speechfold.ExportFormat'),
+  /** The pipeline's RunOptions (one run: method, sparsity, groups, seed...), derived from the run spec. */
+  RunOptions: Symbol.for('speechfold.RunOptions'),
   SparsityPolicy: Symbol.for('speechfold.SparsityPolicy'),
   ModelAdapter: Symbol.for('speechfold.ModelAdapter'),
   TensorSourceFactory: Symbol.for('speechfold.TensorSourceFactory'),

@@ -62,10 +62,9 @@ describe('evaluate', () => {
   it('loads and evaluates an extended export from compress (per-layer widths and heads)', async () => {
     const out = path.join(root, 'hubert-extended');
     // k-means under mixed gives uneven per-layer widths, which is what this test needs.
-    const c = createCompressionContainer({ engine, adapters: defaultAdapters(), method: 'kmeans', policy: 'mixed' });
-    const result = await c.resolve(ModelDirCompressor).compress(hubert, out, {
-      method: 'fold', sparsity: 0.3, kinds: ['ffn', 'heads'], seed: 0, exportMode: 'extended',
-    });
+    const spec = { method: 'kmeans', policy: 'mixed', sparsity: 0.3, groups: ['ffn', 'heads'], export: 'extended' };
+    const c = createCompressionContainer({ engine, adapters: defaultAdapters(), spec });
+    const result = await c.resolve(ModelDirCompressor).compress(hubert, out);
     expect(result.exportMode).toBe('extended');
     expect(new Set(result.groups.filter((g) => g.kind === 'ffn').map((g) => g.k)).size).toBeGreaterThan(1);
     const report = await evaluate(await loadRecognizer(out, engine), { data: TEST_CLEAN, limit: 2 });

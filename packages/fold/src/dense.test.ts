@@ -1,11 +1,13 @@
 import { Random } from '@speechfold/core';
-import { DenseFoldingMerger, denseEquivalent } from './dense';
+import { DenseExport, denseEquivalent, expandUnits } from './dense';
 import { mergeUnits } from './merger';
+import { MagnitudeScorer, StructuredPruner } from './magnitude';
 import {
   attentionForward,
   ffnForward,
   ffnGroup,
   headsGroup,
+  maxAbsDiff,
   maxRelDiff,
   randomAttentionBlock,
   randomFfnBlock,
@@ -38,9 +40,35 @@ describe('denseEquivalent', () => {
     const group = headsGroup(4, d, { kBias: false });
     const labels = Int32Array.from([1, 0, 1, 0]);
     const folded = mergeUnits(group, block, labels, 2);
-    const dense = new DenseFoldingMerger().merge(group, block, labels, 2);
+    const dense = new DenseExport().expand(group, mergeUnits(group, block, labels, 2), labels, 2);
     expect(dense.get('q_proj.weight')!.shape).toEqual([8, 8]);
     expect(dense.get('out_proj.weight')!.shape).toEqual([8, 8]);
     expect(maxRelDiff(attentionForward(folded, x, d), attentionForward(dense, x, d))).toBeLessThanOrEqual(1e-5);
+  });
+});
+
+describe('DenseExport of pruning', () => {
+  it('zeroes the removed units at the original shapes and computes what the pruned model computes', () => {
+    const rng = new Random(5);
+    const tensors = randomFfnBlock(rng, 6, 10);
+    const group = ffnGroup(10);
+    const { tensors: pruned, assignment } = new StructuredPruner(new MagnitudeScorer()).prune(group, tensors, 4);
+    const zeroed = new DenseExport().expand(group, pruned, assignment!, 4);
+    expect(zeroed.get('fc1.weight')!.shape).toEqual([10, 6]);
+    expect(pruned.get('fc1.weight')!.shape).toEqual([4, 6]);
+    const zeroRows = Array.from({ length: 10 }, (_, u) =>
+      zeroed.get('fc1.weight')!.data.subarray(u * 6, (u + 1) * 6).every((v) => v === 0),
+    ).filter(Boolean).length;
+    expect(zeroRows).toBe(6);
+    const x = randomInput(rng, 3, 6);
+    expect(maxAbsDiff(ffnForward(zeroed, x), ffnForward(pruned, x))).toBeLessThan(1e-6);
+  });
+
+  it('refuses an assignment that does not fit the group', () => {
+    const block = randomFfnBlock(new Random(1), 3, 4);
+    const compact = mergeUnits(ffnGroup(4), block, [0, 0, 1, 1], 2);
+    expect(() => expandUnits(ffnGroup(4), compact, [0, 1, 2, -1], 2)).toThrow(/assignment of unit 2 in \[-1, 2\)/);
+    expect(() => expandUnits(ffnGroup(4), compact, [0, 0, 0, -1], 2)).toThrow(/compact unit .* found 1 without/);
+    expect(() => expandUnits(ffnGroup(4), compact, [0, 1], 2)).toThrow(/expected 4 assignments/);
   });
 });

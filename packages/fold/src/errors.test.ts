@@ -1,7 +1,7 @@
 import { MethodError, Random, type FoldGroup, type GroupTensors } from '@speechfold/core';
 import { denseEquivalent } from './dense';
 import { unitFeatures } from './features';
-import { MagnitudePruner } from './magnitude';
+import { magnitudePrune } from './magnitude';
 import { mergeUnits } from './merger';
 import { ffnGroup, headsGroup, randomAttentionBlock, randomFfnBlock } from './testing/blocks';
 import { pruneUnstructured } from './unstructured';
@@ -39,7 +39,7 @@ describe('typed errors name the group', () => {
   });
 
   it.each([0, 7])('pruners refuse K = %s', (k) => {
-    for (const run of [() => new MagnitudePruner().prune(group, block(), k), () => pruneUnstructured(group, block(), k)]) {
+    for (const run of [() => magnitudePrune(group, block(), k), () => pruneUnstructured(group, block(), k)]) {
       expect(methodError(run).subject.group).toBe('encoder.layers.3.ffn');
     }
   });
@@ -59,7 +59,7 @@ describe('typed errors name the group', () => {
     for (const run of [
       () => unitFeatures(g, t),
       () => mergeUnits(g, t, labels, 3),
-      () => new MagnitudePruner().prune(g, t, 3),
+      () => magnitudePrune(g, t, 3),
       () => pruneUnstructured(g, t, 3),
     ]) {
       const e = methodError(run);
@@ -89,7 +89,7 @@ describe('typed errors name the group', () => {
   it('pruners refuse NaN weights', () => {
     const t = block();
     t.get('fc1.weight')!.data[5] = NaN;
-    expect(methodError(() => new MagnitudePruner().prune(group, t, 3)).message).toMatch(/unit 1/);
+    expect(methodError(() => magnitudePrune(group, t, 3)).message).toMatch(/unit 1/);
     expect(methodError(() => pruneUnstructured(group, t, 3)).subject.tensor).toBe('fc1.weight');
   });
 });

@@ -11,4 +11,3 @@ export * from './magnitude';
 export * from './unstructured';
 export * from './dense';
 export * from './testing/blocks';
-export * from './dense-magnitude';

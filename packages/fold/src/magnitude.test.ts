@@ -1,5 +1,5 @@
-import { createContainer, OptionError, provide, Random, TOKENS, type GroupTensors, type Pruner } from '@speechfold/core';
-import { MAGNITUDE_OPTIONS, MagnitudePruner, topUnits, unitMagnitudes } from './magnitude';
+import { createContainer, OptionError, provide, Random, TOKENS, type GroupTensors, type Pruner, type UnitScorer } from '@speechfold/core';
+import { MAGNITUDE_OPTIONS, MagnitudeScorer, magnitudePrune, StructuredPruner, topUnits, unitMagnitudes } from './magnitude';
 import {
   attentionForward,
   ffnForward,
@@ -14,7 +14,7 @@ import {
 
 const HIDDEN = 8;
 
-describe('MagnitudePruner (structured)', () => {
+describe('structured magnitude pruning (MagnitudeScorer + StructuredPruner)', () => {
   const rng = new Random(21);
   const x = randomInput(rng, 5, HIDDEN);
 
@@ -25,7 +25,7 @@ describe('MagnitudePruner (structured)', () => {
       block.get('fc1.weight')!.data.fill(0, u * HIDDEN, (u + 1) * HIDDEN);
       block.get('fc1.bias')!.data[u] = 0;
     }
-    const pruned = new MagnitudePruner().prune(ffnGroup(7), block, 4);
+    const pruned = magnitudePrune(ffnGroup(7), block, 4);
     expect(pruned.get('fc1.weight')!.shape).toEqual([4, HIDDEN]);
     expect(pruned.get('fc2.weight')!.shape).toEqual([HIDDEN, 4]);
     // Kept units 0, 2, 3, 6 in their original order, on values.
@@ -37,7 +37,7 @@ describe('MagnitudePruner (structured)', () => {
     });
     expect(maxAbsDiff(ffnForward(block, x), ffnForward(pruned, x))).toBeLessThanOrEqual(1e-6);
     // Pruning a live unit instead is visible in the output.
-    const lossy = new MagnitudePruner().prune(ffnGroup(7), block, 3);
+    const lossy = magnitudePrune(ffnGroup(7), block, 3);
     expect(maxRelDiff(ffnForward(block, x), ffnForward(lossy, x))).toBeGreaterThan(1e-3);
   });
 
@@ -50,7 +50,7 @@ describe('MagnitudePruner (structured)', () => {
       const width = t.shape.length === 1 ? 1 : t.shape[1];
       t.data.fill(0, 2 * d * width, 3 * d * width); // head 2
     }
-    const pruned = new MagnitudePruner().prune(group, block, 3);
+    const pruned = magnitudePrune(group, block, 3);
     expect(pruned.get('out_proj.weight')!.shape).toEqual([HIDDEN, 3 * d]);
     expect(Array.from(pruned.get('q_proj.weight')!.data.subarray(2 * d * HIDDEN))).toEqual(
       Array.from(block.get('q_proj.weight')!.data.subarray(3 * d * HIDDEN)),
@@ -68,10 +68,10 @@ describe('MagnitudePruner (structured)', () => {
     ]);
     expect(Array.from(unitMagnitudes(ffnGroup(3), block, 'l2'))).toEqual([3, Math.sqrt(3), 1]);
     expect(Array.from(unitMagnitudes(ffnGroup(3), block, 'l1'))).toEqual([3, 3, 1]);
-    expect(Array.from(new MagnitudePruner().prune(ffnGroup(3), block, 1).get('fc2.weight')!.data)).toEqual([10]);
-    expect(Array.from(new MagnitudePruner().prune(ffnGroup(3), block, 2).get('fc2.weight')!.data)).toEqual([10, 20]);
+    expect(Array.from(magnitudePrune(ffnGroup(3), block, 1).get('fc2.weight')!.data)).toEqual([10]);
+    expect(Array.from(magnitudePrune(ffnGroup(3), block, 2).get('fc2.weight')!.data)).toEqual([10, 20]);
     // L1 ties units 0 and 1 (3 each): the lower index wins, and unit 2 with its big bias goes first.
-    expect(Array.from(new MagnitudePruner({ norm: 'l1' }).prune(ffnGroup(3), block, 2).get('fc2.weight')!.data)).toEqual([10, 20]);
+    expect(Array.from(magnitudePrune(ffnGroup(3), block, 2, 'l1').get('fc2.weight')!.data)).toEqual([10, 20]);
   });
 
   it('does not change a unit\'s score when only its bias changes', () => {
@@ -87,13 +87,26 @@ describe('MagnitudePruner (structured)', () => {
     expect(topUnits([2, 9, 4], 3)).toEqual([0, 1, 2]);
   });
 
-  it('comes from the container with optional options, and refuses an unknown norm', () => {
+  it('comes from the container as scorer + pruner, with optional options, and refuses an unknown norm', () => {
     const c = createContainer();
-    c.register(TOKENS.Pruner, { useClass: MagnitudePruner });
-    const plain = c.resolve<Pruner>(TOKENS.Pruner) as MagnitudePruner;
-    expect([plain.name, plain.structured, plain.norm]).toEqual(['magnitude', true, 'l2']);
+    c.register(TOKENS.UnitScorer, { useClass: MagnitudeScorer });
+    c.register(TOKENS.Pruner, { useClass: StructuredPruner });
+    const plain = c.resolve<Pruner>(TOKENS.Pruner);
+    expect([plain.name, plain.structured, c.resolve<UnitScorer>(TOKENS.UnitScorer).name]).toEqual(['remove', true, 'magnitude-l2']);
     provide(c, MAGNITUDE_OPTIONS, { norm: 'l1' });
-    expect((c.resolve<Pruner>(TOKENS.Pruner) as MagnitudePruner).norm).toBe('l1');
-    expect(() => new MagnitudePruner({ norm: 'linf' as never })).toThrow(OptionError);
+    expect((c.resolve<UnitScorer>(TOKENS.UnitScorer) as MagnitudeScorer).norm).toBe('l1');
+    expect(() => new MagnitudeScorer({ norm: 'linf' as never })).toThrow(OptionError);
+  });
+
+  it('prunes by any UnitScorer: keeps the top K, says where every unit went', () => {
+    const block = randomFfnBlock(new Random(2), 3, 5);
+    const reversed: UnitScorer = { name: 'reversed', score: () => Float64Array.from([5, 4, 3, 2, 1]) };
+    const { tensors, assignment } = new StructuredPruner(reversed).prune(ffnGroup(5), block, 2);
+    expect(Array.from(assignment!)).toEqual([0, 1, -1, -1, -1]);
+    expect(Array.from(tensors.get('fc1.weight')!.data)).toEqual(Array.from(block.get('fc1.weight')!.data.subarray(0, 6)));
+    const byMagnitude = new StructuredPruner(new MagnitudeScorer()).prune(ffnGroup(5), block, 2).tensors;
+    expect(byMagnitude).toEqual(magnitudePrune(ffnGroup(5), block, 2));
+    const short: UnitScorer = { name: 'short', score: () => new Float64Array(2) };
+    expect(() => new StructuredPruner(short).prune(ffnGroup(5), block, 2)).toThrow(/scorer 'short' gave 2 scores for 5 units/);
   });
 });

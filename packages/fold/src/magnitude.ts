@@ -1,9 +1,21 @@
 /**
- * Structured magnitude pruning, the baseline (METHOD.md §4): score each unit by the norm of its
- * producer weight slices (biases excluded), keep the K best, delete the others from producers and consumers. Same groups and
- * same K as folding, so the two are compared at equal size.
+ * Structured magnitude pruning, the baseline (METHOD.md §4), as a scorer and an action: the
+ * MagnitudeScorer scores each unit by the norm of its producer weight slices (biases excluded); the
+ * StructuredPruner keeps the K best units of any UnitScorer and deletes the others from producers and
+ * consumers (the `dense` export zeroes them instead). Same groups and same K as folding, so the two
+ * are compared at equal size.
  */
-import { MethodError, OptionError, type FoldGroup, type GroupTensors, type Pruner, type UnitSlice } from '@speechfold/core';
+import {
+  MethodError,
+  OptionError,
+  TOKENS,
+  type FoldGroup,
+  type GroupTensors,
+  type PruneResult,
+  type Pruner,
+  type UnitScorer,
+  type UnitSlice,
+} from '@speechfold/core';
 import { inject, injectable } from 'tsyringe';
 import { checkK } from './labels';
 import { checkSlices, mapGroupSlices, readUnit, recombineUnits, tensorOf, unitWidth } from './slices';
@@ -11,7 +23,7 @@ import { checkSlices, mapGroupSlices, readUnit, recombineUnits, tensorOf, unitWi
 /** Norm that scores a unit: 'l2' (default) or 'l1'. */
 export type MagnitudeNorm = 'l2' | 'l1';
 
-/** Options of MagnitudePruner. */
+/** Options of MagnitudeScorer. */
 export interface MagnitudeOptions {
   norm?: MagnitudeNorm;
 }
@@ -78,19 +90,50 @@ export function keepUnits(group: FoldGroup, tensors: GroupTensors, keep: readonl
   return mapGroupSlices(group, tensors, (tensor, slice) => recombineUnits(tensor, slice, group.units, combos));
 }
 
-/** Structured magnitude pruning ('magnitude'): keeps the K units of largest producer norm. */
+/** Structured magnitude pruning as one function: the K units of largest producer norm, the others deleted. */
+export function magnitudePrune(group: FoldGroup, tensors: GroupTensors, k: number, norm: MagnitudeNorm = 'l2'): GroupTensors {
+  checkK(group, k);
+  return keepUnits(group, tensors, topUnits(unitMagnitudes(group, tensors, norm), k));
+}
+
+/** Scores units by the L2 (default) or L1 norm of their producer weight slices ('magnitude-l2' / 'magnitude-l1'). */
 @injectable()
-export class MagnitudePruner implements Pruner {
-  readonly name = 'magnitude';
-  readonly structured = true;
+export class MagnitudeScorer implements UnitScorer {
   readonly norm: MagnitudeNorm;
+  readonly name: string;
 
   constructor(@inject(MAGNITUDE_OPTIONS, { isOptional: true }) options?: MagnitudeOptions) {
     this.norm = magnitudeNorm(options);
+    this.name = `magnitude-${this.norm}`;
   }
 
-  prune(group: FoldGroup, tensors: GroupTensors, k: number): GroupTensors {
+  score(group: FoldGroup, tensors: GroupTensors): Float64Array {
+    return unitMagnitudes(group, tensors, this.norm);
+  }
+}
+
+/** Where each unit goes when only `keep` (ascending) stays: its index among them, or -1. */
+export function keptAssignment(units: number, keep: readonly number[]): Int32Array {
+  const assignment = new Int32Array(units).fill(-1);
+  keep.forEach((unit, index) => (assignment[unit] = index));
+  return assignment;
+}
+
+/** Structured pruning ('remove'): keeps the K units the UnitScorer ranks highest, deletes the rest. */
+@injectable()
+export class StructuredPruner implements Pruner {
+  readonly name = 'remove';
+  readonly structured = true;
+
+  constructor(@inject(TOKENS.UnitScorer) private readonly scorer: UnitScorer) {}
+
+  prune(group: FoldGroup, tensors: GroupTensors, k: number): PruneResult {
     checkK(group, k);
-    return keepUnits(group, tensors, topUnits(unitMagnitudes(group, tensors, this.norm), k));
+    const scores = this.scorer.score(group, tensors);
+    if (scores.length !== group.units) {
+      throw new MethodError({ group: group.name }, `scorer '${this.scorer.name}' gave ${scores.length} scores for ${group.units} units`);
+    }
+    const keep = topUnits(scores, k);
+    return { tensors: keepUnits(group, tensors, keep), assignment: keptAssignment(group.units, keep) };
   }
 }

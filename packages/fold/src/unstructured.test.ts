@@ -8,12 +8,14 @@ function zeros(data: Float32Array): number {
 }
 
 describe('UnstructuredMagnitudePruner', () => {
-  const pruner = new UnstructuredMagnitudePruner();
+  const unstructured = new UnstructuredMagnitudePruner();
+  const pruner = { prune: (...args: Parameters<UnstructuredMagnitudePruner['prune']>) => unstructured.prune(...args).tensors };
 
   it('FFN: zeroes exactly 1 - K/N of each weight matrix, the smallest |w|, shapes and biases unchanged', () => {
     const block = randomFfnBlock(new Random(31), 5, 8);
     const pruned = pruner.prune(ffnGroup(8), block, 6); // 1 - 6/8 = 25% of 40 entries = 10
-    expect([pruner.name, pruner.structured]).toEqual(['magnitude-unstructured', false]);
+    expect([unstructured.name, unstructured.structured]).toEqual(['magnitude-unstructured', false]);
+    expect(unstructured.prune(ffnGroup(8), block, 6).assignment).toBeNull();
     for (const name of ['fc1.weight', 'fc2.weight']) {
       const before = block.get(name)!;
       const after = pruned.get(name)!;

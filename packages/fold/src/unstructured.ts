@@ -3,7 +3,7 @@
  * group, zero the entries of smallest |w|, the same fraction 1 - K/N as the structured methods remove.
  * Shapes are unchanged (no size gain), biases are untouched.
  */
-import { MethodError, type FoldGroup, type GroupTensors, type Pruner, type Tensor, type UnitSlice } from '@speechfold/core';
+import { MethodError, type FoldGroup, type GroupTensors, type PruneResult, type Pruner, type Tensor, type UnitSlice } from '@speechfold/core';
 import { injectable } from 'tsyringe';
 import { checkK } from './labels';
 import { axisLayout, checkSlices, mapGroupSlices } from './slices';
@@ -103,7 +103,7 @@ export class UnstructuredMagnitudePruner implements Pruner {
   readonly name = 'magnitude-unstructured';
   readonly structured = false;
 
-  prune(group: FoldGroup, tensors: GroupTensors, k: number): GroupTensors {
-    return pruneUnstructured(group, tensors, k);
+  prune(group: FoldGroup, tensors: GroupTensors, k: number): PruneResult {
+    return { tensors: pruneUnstructured(group, tensors, k), assignment: null };
   }
 }

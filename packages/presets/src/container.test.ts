@@ -17,7 +17,7 @@ import {
 } from '@speechfold/core';
 import { createOnnxruntimeEngine } from '@speechfold/engine-onnxruntime';
 import { ffnForward, ffnGroup, maxRelDiff, randomFfnBlock, randomInput } from '@speechfold/fold';
-import { createCompressionContainer, pipelineMethod } from './container';
+import { createCompressionContainer } from './container';
 
 const HIDDEN = 8;
 
@@ -80,14 +80,9 @@ describe('createCompressionContainer', () => {
     const engine = await createOnnxruntimeEngine();
     const tensors = duplicatedBlock();
     const { source, model } = asSource(tensors);
-    const c = createCompressionContainer({ engine, adapters: [new BlockAdapter(12)] });
+    const c = createCompressionContainer({ engine, adapters: [new BlockAdapter(12)], spec: { method: 'kmeans', sparsity: 2 / 3 } });
     const sink = new MemorySink();
-    const result = await c.resolve(Pipeline).run(model, source, sink, {
-      method: pipelineMethod('kmeans'),
-      sparsity: 2 / 3,
-      kinds: ['ffn'],
-      seed: 0,
-    });
+    const result = await c.resolve(Pipeline).run(model, source, sink);
     await sink.commit();
     expect(result.groups[0]).toMatchObject({ n: 12, k: 4 });
     expect(result.groups[0].inertia).toBeLessThan(1e-6);
@@ -109,15 +104,10 @@ describe('createCompressionContainer', () => {
         return { labels, centroids: { data: new Float32Array(0), rows: 0, cols: 0 }, inertia: -1, iterations: 0 };
       }
     }
-    const c = createCompressionContainer({ engine, adapters: [new BlockAdapter(12)] });
+    const c = createCompressionContainer({ engine, adapters: [new BlockAdapter(12)], spec: { sparsity: 0.5 } });
     c.register(TOKENS.Clusterer, { useClass: FirstKClusterer });
     const { source, model } = asSource(duplicatedBlock());
-    const result = await c.resolve(Pipeline).run(model, source, new MemorySink(), {
-      method: 'fold',
-      sparsity: 0.5,
-      kinds: ['ffn'],
-      seed: 0,
-    });
+    const result = await c.resolve(Pipeline).run(model, source, new MemorySink());
     expect(calls).toEqual([6]);
     expect(result.groups[0].inertia).toBe(-1);
     await engine.dispose();
@@ -128,13 +118,37 @@ describe('createCompressionContainer', () => {
     const c = createCompressionContainer({ engine, adapters: [new BlockAdapter(12)] });
     const { source } = asSource(duplicatedBlock());
     await expect(
-      c.resolve(Pipeline).run({ config: { model_type: 'bert' }, tensors: source.list() }, source, new MemorySink(), {
-        method: 'fold',
-        sparsity: 0.5,
-        kinds: ['ffn'],
-        seed: 0,
-      }),
+      c.resolve(Pipeline).run({ config: { model_type: 'bert' }, tensors: source.list() }, source, new MemorySink()),
     ).rejects.toBeInstanceOf(ModelError);
+    await engine.dispose();
+  });
+
+  it("writes the dense export at the original shapes, computing the folded model's function (one spec, no separate flag)", async () => {
+    const engine = await createOnnxruntimeEngine();
+    const tensors = randomFfnBlock(new Random(4), HIDDEN, 12);
+    const { source, model } = asSource(tensors);
+    const run = async (exportName: string) => {
+      const c = createCompressionContainer({ engine, adapters: [new BlockAdapter(12)], spec: { method: 'kmeans', sparsity: 0.5, export: exportName } });
+      const sink = new MemorySink();
+      const result = await c.resolve(Pipeline).run(model, source, sink);
+      await sink.commit();
+      return { result, out: committedTensors(sink) };
+    };
+    const dense = await run('dense');
+    const folded = await run('extended');
+    expect([dense.result.exportMode, dense.result.shapesKept, dense.result.kept.get('block.ffn')]).toEqual(['dense', true, 12]);
+    expect(dense.out.get('fc1.weight')!.shape).toEqual([12, HIDDEN]);
+    expect(folded.out.get('fc1.weight')!.shape).toEqual([6, HIDDEN]);
+    const x = randomInput(new Random(5), 5, HIDDEN);
+    expect(maxRelDiff(ffnForward(dense.out, x), ffnForward(folded.out, x))).toBeLessThan(1e-5);
+    // Pruning through the dense export zeroes the removed units instead.
+    const c = createCompressionContainer({ engine, adapters: [new BlockAdapter(12)], spec: { method: 'magnitude', sparsity: 0.5, export: 'dense' } });
+    const sink = new MemorySink();
+    await c.resolve(Pipeline).run(model, source, sink);
+    await sink.commit();
+    const w1 = committedTensors(sink).get('fc1.weight')!;
+    expect(w1.shape).toEqual([12, HIDDEN]);
+    expect(Array.from({ length: 12 }, (_, u) => w1.data.subarray(u * HIDDEN, (u + 1) * HIDDEN).every((v) => v === 0)).filter(Boolean)).toHaveLength(6);
     await engine.dispose();
   });
 });

@@ -1,109 +1,71 @@
 import {
+  Catalogue,
   createContainer,
   provide,
   silentProgress,
   TOKENS,
   OptionError,
-  type Clusterer,
   type DependencyContainer,
   type ModelAdapter,
   type ProgressListener,
-  type SparsityPolicy,
+  type RunOptions,
   type TensorEngine,
 } from '@speechfold/core';
-import { createCappedClusterer, KMeansClusterer } from '@speechfold/kmeans';
-import {
-  DenseFoldingMerger,
-  FoldingMerger,
-  MAGNITUDE_OPTIONS,
-  MagnitudePruner,
-  ProbeFeatureExtractor,
-  ProducerFeatureExtractor,
-  UnitFeatureExtractor,
-  UnstructuredMagnitudePruner,
-  ZeroingMagnitudePruner,
-  type MagnitudeOptions,
-} from '@speechfold/fold';
+import { FoldingMerger, MAGNITUDE_OPTIONS, type MagnitudeOptions } from '@speechfold/fold';
 import { hubertAdapter } from '@speechfold/adapter-hubert';
 import { whisperAdapter } from '@speechfold/adapter-whisper';
-import { createPolicy, type PolicyName } from '@speechfold/sparsity';
 import { SafetensorsSinkFactory, SafetensorsSourceFactory } from '@speechfold/safetensors';
-import { foldSettings, type FoldSettings } from './recipes';
+import { defaultCatalogue } from './catalogue';
+import { resolveSpec, runOptionsOf, type CompressionSpec, type SpecInput } from './spec';
 
 /** The adapters shipped with speechfold: HuBERT and Whisper. Add yours to the list you pass. */
 export function defaultAdapters(): ModelAdapter[] {
   return [hubertAdapter(), whisperAdapter()];
 }
 
-/**
- * The compression methods a user picks by name: 'fold' (the default folding, recipes.ts), 'kmeans'
- * (the paper's k-means folding), and the magnitude-pruning baselines.
- */
-export const METHODS = ['fold', 'kmeans', 'magnitude', 'magnitude-unstructured'] as const;
-export type MethodName = (typeof METHODS)[number];
-
-/** What the default container is built from. */
+/** What the container is built from: an engine, the adapters, and one run spec. */
 export interface CompressionPreset {
   engine: TensorEngine;
   /** Model adapters to detect models with (at least one). */
   adapters: ModelAdapter[];
-  method?: MethodName;
-  /** Folding settings over the method's recipe (folding methods only). */
-  fold?: Partial<FoldSettings>;
-  /** A policy name (with options) or a ready policy. Default 'uniform'. */
-  policy?: PolicyName | SparsityPolicy;
-  policyOptions?: unknown;
-  /** Magnitude score norm. */
-  norm?: MagnitudeOptions['norm'];
-  /** Keep the original shapes (the `dense` export): each unit carries its cluster's centroid. */
-  dense?: boolean;
+  /** The run: a validated spec, or any spec input (validated here; every field has a default). */
+  spec?: CompressionSpec | SpecInput;
+  /** Where the spec's names are looked up (default: the shipped catalogue). */
+  catalogue?: Catalogue;
   progress?: ProgressListener;
 }
 
-/** The Pipeline's method for a user-facing method name. */
-export function pipelineMethod(method: MethodName): 'fold' | 'prune' {
-  return method === 'fold' || method === 'kmeans' ? 'fold' : 'prune';
-}
-
-/** The folding settings of a method with overrides (the recipe of 'fold' for a pruning method, unused). */
-export function methodFoldSettings(method: MethodName, overrides: Partial<FoldSettings> = {}): FoldSettings {
-  return foldSettings(method === 'kmeans' ? 'kmeans' : 'fold', overrides);
-}
-
-/** Parses a method name, or throws OptionError naming --method and the choices. */
-export function parseMethod(value: string): MethodName {
-  if ((METHODS as readonly string[]).includes(value)) return value as MethodName;
-  throw new OptionError('--method', `unknown method '${value}'; choose one of: ${METHODS.join(', ')}`);
-}
-
 /**
- * A child container with every pipeline step registered: the method's clusterer and features on the
- * given engine (recipes.ts), the folding merger (dense or not), the magnitude pruner of the method, the policy, safetensors IO and the
- * adapters. Register anything again on the returned container to swap that step.
+ * A child container with every pipeline step of the run spec registered: RunOptions, the method's
+ * clusterer and features (or pruner and scorer), the folding merger, the policy, the export format,
+ * safetensors IO and the adapters, each made by its catalogue entry. Register anything again on the
+ * returned container to swap that step.
  */
 export function createCompressionContainer(preset: CompressionPreset): DependencyContainer {
   if (preset.adapters.length === 0) throw new OptionError('adapters', 'expected at least one model adapter');
+  const catalogue = preset.catalogue ?? defaultCatalogue();
+  const spec = resolveSpec(preset.spec ?? {}, catalogue);
   const c = createContainer();
   provide<TensorEngine>(c, TOKENS.TensorEngine, preset.engine);
   provide<ProgressListener>(c, TOKENS.ProgressListener, preset.progress ?? silentProgress);
+  provide<RunOptions>(c, TOKENS.RunOptions, runOptionsOf(spec));
+  provide<CompressionSpec>(c, SPEC_TOKEN, spec);
   for (const adapter of preset.adapters) c.register<ModelAdapter>(TOKENS.ModelAdapter, { useValue: adapter });
-  const method = preset.method ?? 'fold';
-  const fold = methodFoldSettings(method, preset.fold);
-  if (fold.clusterer === 'kmeans') c.register(TOKENS.Clusterer, { useClass: KMeansClusterer });
-  else provide<Clusterer>(c, TOKENS.Clusterer, createCappedClusterer(preset.engine, { cap: fold.cap }));
-  if (fold.features === 'probe') c.register(TOKENS.FeatureExtractor, { useClass: ProbeFeatureExtractor });
-  else if (fold.features === 'producers') c.register(TOKENS.FeatureExtractor, { useClass: ProducerFeatureExtractor });
-  else c.register(TOKENS.FeatureExtractor, { useClass: UnitFeatureExtractor });
-  if (preset.dense) c.register(TOKENS.Merger, { useClass: DenseFoldingMerger });
-  else c.register(TOKENS.Merger, { useClass: FoldingMerger });
-  provide<MagnitudeOptions>(c, MAGNITUDE_OPTIONS, { norm: preset.norm ?? 'l2' });
-  if (method === 'magnitude-unstructured') c.register(TOKENS.Pruner, { useClass: UnstructuredMagnitudePruner });
-  else if (preset.dense) c.register(TOKENS.Pruner, { useClass: ZeroingMagnitudePruner });
-  else c.register(TOKENS.Pruner, { useClass: MagnitudePruner });
-  const policy =
-    typeof preset.policy === 'object' ? preset.policy : createPolicy(preset.policy ?? 'uniform', preset.policyOptions);
-  provide<SparsityPolicy>(c, TOKENS.SparsityPolicy, policy);
+  // Both steps are registered whatever the method, so either can be swapped or inspected.
+  const fold = spec.fold ?? resolveSpec({ method: 'fold' }, catalogue).fold!;
+  provide(c, TOKENS.Clusterer, catalogue.create('clusterer', fold.clusterer, c, { cap: fold.cap }, '--clusterer'));
+  provide(c, TOKENS.FeatureExtractor, catalogue.create('features', fold.features, c, {}, '--features'));
+  c.register(TOKENS.Merger, { useClass: FoldingMerger });
+  const prune = spec.prune ?? { pruner: 'remove', scorer: 'magnitude', norm: 'l2' as const };
+  provide<MagnitudeOptions>(c, MAGNITUDE_OPTIONS, { norm: prune.norm });
+  provide(c, TOKENS.UnitScorer, catalogue.create('scorer', prune.scorer ?? 'magnitude', c, { norm: prune.norm }, '--method'));
+  provide(c, TOKENS.Pruner, catalogue.create('pruner', prune.pruner, c, {}, '--method'));
+  provide(c, TOKENS.SparsityPolicy, catalogue.create('policy', spec.policy, c, { policyOptions: spec.policyOptions ?? undefined }, '--policy'));
+  provide(c, TOKENS.ExportFormat, catalogue.create('export', spec.export, c, {}, '--export'));
   c.register(TOKENS.TensorSourceFactory, { useClass: SafetensorsSourceFactory });
   c.register(TOKENS.TensorSinkFactory, { useClass: SafetensorsSinkFactory });
   return c;
 }
+
+/** Token of the validated CompressionSpec a container was built from (reports embed it). */
+export const SPEC_TOKEN = Symbol.for('speechfold.CompressionSpec');

@@ -1,39 +1,33 @@
-// Runs the README's "Using it from code" example as written there (keep the two in step).
+// Runs the README's "Using it from code" example: the ts block is extracted from README.md as it is
+// written there, saved as a module and required (jest transpiles it), so the two cannot drift apart.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ModelDirCompressor, TOKENS, type Clusterer, type ClusterResult, type Matrix } from '@speechfold/core';
-import { loadEngine } from '@speechfold/engine-auto';
+import type { CompressionResult } from '@speechfold/core';
 import { openCheckpoint } from '@speechfold/safetensors';
 import { synthesize } from '@speechfold/synth';
-import { createCompressionContainer, defaultAdapters } from './container';
 
-/** Puts unit i in cluster i mod k: a stand-in for your own clustering. */
-class ModuloClusterer implements Clusterer {
-  readonly name = 'modulo';
-  async cluster(features: Matrix, k: number): Promise<ClusterResult> {
-    const labels = Int32Array.from({ length: features.rows }, (_, i) => i % k);
-    return { labels, centroids: { data: new Float32Array(0), rows: 0, cols: 0 }, inertia: NaN, iterations: 0 };
-  }
-}
-
-async function compressWithModulo(input: string, output: string) {
-  const engine = await loadEngine('auto');
-  const container = createCompressionContainer({ engine, adapters: defaultAdapters(), policy: 'uniform' });
-  container.register(TOKENS.Clusterer, { useClass: ModuloClusterer });
-  try {
-    return await container.resolve(ModelDirCompressor).compress(input, output, {
-      method: 'fold', sparsity: 0.25, kinds: ['ffn'], seed: 0, exportMode: 'auto',
-    });
-  } finally {
-    await engine.dispose();
-  }
+/** The first ```ts block after `heading` in the README. */
+export function readmeCodeBlock(heading: string): string {
+  const readme = fs.readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
+  const at = readme.indexOf(heading);
+  if (at < 0) throw new Error(`README.md has no '${heading}'`);
+  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
+  if (!block) throw new Error(`README.md has no ts block after '${heading}'`);
+  return block[1];
 }
 
 describe('README example', () => {
   it('compresses a checkpoint dir with a custom clusterer swapped into the container', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'speechfold-readme-'));
+    const cleanup: string[] = [];
     try {
+      // Inside the package, so that its imports resolve as they would in a user's project.
+      const module = path.resolve(__dirname, `../.readme-example-${process.pid}.tmp.ts`);
+      fs.writeFileSync(module, readmeCodeBlock('## Using it from code'));
+      cleanup.push(module);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { compressWithModulo } = require(module) as { compressWithModulo: (i: string, o: string) => Promise<CompressionResult> };
       const input = path.join(root, 'hubert');
       await synthesize({ arch: 'hubert-tiny', outDir: input, seed: 4 });
       const result = await compressWithModulo(input, path.join(root, 'folded'));
@@ -53,6 +47,7 @@ describe('README example', () => {
       await original.close();
       for (let j = 0; j < 32; j++) expect(folded[j]).toBeCloseTo((rows[j] + rows[48 * 32 + j]) / 2, 6);
     } finally {
+      for (const file of cleanup) fs.rmSync(file, { force: true });
       fs.rmSync(root, { recursive: true, force: true });
     }
   }, 60_000);

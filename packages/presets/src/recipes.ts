@@ -3,27 +3,22 @@
  * llm-compressor's recipes). `fold` is the default, chosen by the ablations in
  * docs/results/<model>/ablation.md (lowest mean WER change over whisper-base and whisper-tiny.en,
  * test-clean and test-other, at 10%); `kmeans` is Model Folding as the paper specifies it.
- * Any setting can be overridden one by one (`speechfold compress --clusterer ... --features ...`).
+ * Any setting can be overridden one by one (`speechfold compress --clusterer ... --features ...`);
+ * the catalogue (catalogue.ts) registers each recipe as a 'method'.
  */
 import { OptionError } from '@speechfold/core';
 
-/** The clusterers and feature extractors a recipe can name. */
-export const CLUSTERERS = ['capped', 'kmeans'] as const;
-export const FEATURES = ['probe', 'weights', 'producers'] as const;
-export type ClustererName = (typeof CLUSTERERS)[number];
-export type FeaturesName = (typeof FEATURES)[number];
-
 /** Everything that decides how a group is folded. */
 export interface FoldSettings {
-  /** 'capped': greedy Ward with a size cap (cap 2: a matching); 'kmeans': the paper's k-means. */
-  clusterer: ClustererName;
+  /** A catalogue clusterer: 'capped' (greedy Ward with a size cap; cap 2: a matching) or 'kmeans'. */
+  clusterer: string;
   /** Most units per cluster for 'capped' ('auto': max(2, ceil(N / K))). */
   cap: number | 'auto';
   /**
    * 'probe': activations on Gaussian LayerNorm probes (pairs by the probe output error); 'weights':
    * producer rows + consumer columns (the paper); 'producers': producer rows and biases only.
    */
-  features: FeaturesName;
+  features: string;
   /** Data-free bias correction of the output bias (groups with a response). */
   biasCorrection: boolean;
   /** Fold-AR variance repair. */
@@ -35,24 +30,6 @@ export const FOLD_RECIPES: Readonly<Record<'fold' | 'kmeans', Readonly<FoldSetti
   fold: { clusterer: 'capped', cap: 'auto', features: 'probe', biasCorrection: false, repair: false },
   kmeans: { clusterer: 'kmeans', cap: 'auto', features: 'weights', biasCorrection: false, repair: false },
 };
-
-/** A recipe's settings with the given ones over them. */
-export function foldSettings(recipe: keyof typeof FOLD_RECIPES, overrides: Partial<FoldSettings> = {}): FoldSettings {
-  const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  return { ...FOLD_RECIPES[recipe], ...given };
-}
-
-/** Parses --clusterer. */
-export function parseClusterer(value: string): ClustererName {
-  if ((CLUSTERERS as readonly string[]).includes(value)) return value as ClustererName;
-  throw new OptionError('--clusterer', `unknown clusterer '${value}'; choose one of: ${CLUSTERERS.join(', ')}`);
-}
-
-/** Parses --features. */
-export function parseFeatures(value: string): FeaturesName {
-  if ((FEATURES as readonly string[]).includes(value)) return value as FeaturesName;
-  throw new OptionError('--features', `unknown features '${value}'; choose one of: ${FEATURES.join(', ')}`);
-}
 
 /** Parses --cap: 'auto' or an integer >= 2. */
 export function parseCap(value: string): number | 'auto' {

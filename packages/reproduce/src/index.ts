@@ -1,5 +1,5 @@
 export { reproduce, type ReproduceOptions, type ReproduceResult, type CellResult, type VariantWidths } from './reproduce';
-export { planVariants, splitName, variantSettings, type Variant, type VariantSettings } from './plan';
+export { planVariants, splitName, variantSettings, type Variant } from './plan';
 export { runInputs, differences, runFingerprint, modelFingerprint, cellFingerprint, type RunInputs, type SplitIdentity } from './fingerprint';
 export { checkCell, checkVariantReport, type StoredCell, type VariantReport } from './cell-schema';
 export { RUN_FILE, type RunRecord } from './run-record';

@@ -1,6 +1,5 @@
 /** The cells of a reproduction: the baseline and every method x policy x sparsity, each on every split. */
-import { methodFoldSettings, pipelineMethod, type FoldSettings, type MethodName } from '@speechfold/presets';
-import type { PolicyName } from '@speechfold/sparsity';
+import { resolveSpec, type CompressionSpec } from '@speechfold/presets';
 
 /** One compressed configuration (or the uncompressed baseline). */
 export interface Variant {
@@ -30,36 +29,11 @@ export function splitName(data: string): string {
 }
 
 /**
- * Everything a variant is compressed with besides the model, seed and groups: the method's pipeline
- * step, folding settings and magnitude norm, the policy and the export mode. compressVariant passes exactly
- * these, and they are part of the variant's fingerprint (fingerprint.ts). Null for the baseline.
+ * The run spec a variant is compressed with besides the model, seed and groups (those are the run's):
+ * its method (with the method's recipe filled in), policy, sparsity, export 'auto'. compressVariant
+ * passes exactly this, and it is part of the variant's fingerprint (fingerprint.ts). Null for the baseline.
  */
-export interface VariantSettings {
-  method: MethodName;
-  pipeline: 'fold' | 'prune';
-  /** The folding recipe's settings (null for the pruning methods, which ignore them). */
-  fold: FoldSettings | null;
-  norm: 'l2';
-  policy: PolicyName;
-  /** Policy options: none, the policies' defaults. */
-  policyOptions: null;
-  sparsity: number;
-  exportMode: 'auto';
-}
-
-/** The settings `variant` is compressed with, or null for the baseline. */
-export function variantSettings(variant: Variant): VariantSettings | null {
+export function variantSettings(variant: Variant): CompressionSpec | null {
   if (variant.method === 'baseline') return null;
-  const method = variant.method as MethodName;
-  const pipeline = pipelineMethod(method);
-  return {
-    method,
-    pipeline,
-    fold: pipeline === 'fold' ? methodFoldSettings(method) : null,
-    norm: 'l2',
-    policy: variant.policy as PolicyName,
-    policyOptions: null,
-    sparsity: variant.sparsity,
-    exportMode: 'auto',
-  };
+  return resolveSpec({ method: variant.method, policy: variant.policy ?? undefined, sparsity: variant.sparsity, export: 'auto' });
 }

@@ -11,7 +11,7 @@ import {
   type TensorEngine,
 } from '@speechfold/core';
 import { evaluate, loadRecognizer, type EvaluationReport } from '@speechfold/evaluate';
-import { createCompressionContainer, defaultAdapters, methodFoldSettings, type MethodName } from '@speechfold/presets';
+import { createCompressionContainer, defaultAdapters } from '@speechfold/presets';
 import { openCheckpoint } from '@speechfold/safetensors';
 import { SYNTHETIC_MARKER } from '@speechfold/synth';
 import type { PolicyName } from '@speechfold/sparsity';
@@ -31,7 +31,8 @@ export interface ReproduceOptions {
   /** Output dir: models/, cells/, results.json, table.md, *.svg. Reused to resume. */
   out: string;
   sparsities: number[];
-  methods: MethodName[];
+  /** Catalogue method names (fold, kmeans, magnitude, ...). */
+  methods: string[];
   policies: PolicyName[];
   kinds: string[];
   seed: number;
@@ -272,23 +273,10 @@ async function compressVariant(
   const container = createCompressionContainer({
     engine: options.engine,
     adapters: defaultAdapters(),
-    method: settings.method,
-    fold: settings.fold ?? undefined,
-    norm: settings.norm,
-    policy: settings.policy,
-    policyOptions: settings.policyOptions ?? undefined,
+    spec: { ...settings, groups: [...options.kinds], seed: options.seed },
     progress,
   });
-  const fold = settings.fold ?? methodFoldSettings(settings.method);
-  const result: CompressionResult = await container.resolve(ModelDirCompressor).compress(options.model, dir, {
-    method: settings.pipeline,
-    repair: fold.repair,
-    biasCorrection: fold.biasCorrection,
-    sparsity: settings.sparsity,
-    kinds: options.kinds,
-    seed: options.seed,
-    exportMode: settings.exportMode,
-  });
+  const result: CompressionResult = await container.resolve(ModelDirCompressor).compress(options.model, dir);
   const report: VariantReport = {
     parameters: result.parameters.after,
     groups: result.groups.map((g) => ({ name: g.name, kind: g.kind, n: g.n, k: g.k })),

@@ -6,6 +6,7 @@ import {
   ModelDirCompressor,
   OptionError,
   PathError,
+  type Catalogue,
   type CompressionResult,
   type ProgressListener,
 } from '@speechfold/core';
@@ -13,35 +14,33 @@ import { loadEngine, parseEngineId } from '@speechfold/engine-auto';
 import {
   createCompressionContainer,
   defaultAdapters,
-  methodFoldSettings,
+  defaultCatalogue,
   parseCap,
-  parseClusterer,
-  parseFeatures,
-  parseMethod,
   parseSwitch,
-  pipelineMethod,
+  resolveSpec,
+  type CompressionSpec,
   type FoldSettings,
+  type SpecInput,
 } from '@speechfold/presets';
-import { isPolicyName, POLICIES } from '@speechfold/sparsity';
 import { writeJsonAtomic } from '../json-file';
 
-/** Options of `speechfold compress`, as commander parses them. */
+/** Options of `speechfold compress`, as commander parses them (absent: the spec file's, else the defaults). */
 export interface CompressCommandOptions {
   out: string;
-  method: string;
-  sparsity: string;
-  policy: string;
+  spec?: string;
+  method?: string;
+  sparsity?: string;
+  policy?: string;
   policyFile?: string;
-  groups: string;
-  export: string;
-  seed: string;
+  groups?: string;
+  export?: string;
+  seed?: string;
   engine: string;
   report?: string;
   force?: boolean;
-  norm: string;
+  norm?: string;
   repair?: boolean;
-  nInit: string;
-  /** Folding settings over the method's recipe (undefined: the recipe's). */
+  nInit?: string;
   clusterer?: string;
   cap?: string;
   features?: string;
@@ -52,6 +51,8 @@ export interface CompressCommandOptions {
 export interface CompressReport {
   input: string;
   output: string;
+  /** The validated run spec: `--spec` of a later run with it repeats this one. */
+  spec: CompressionSpec;
   method: string;
   /** The folding settings used (null for pruning methods). */
   fold: FoldSettings | null;
@@ -70,24 +71,50 @@ export interface CompressReport {
   versions: Record<string, string>;
 }
 
-const EXPORTS = ['auto', 'hf', 'extended', 'dense'];
-
-function parseNumber(option: string, value: string, check: (x: number) => boolean, expected: string): number {
+function parseNumber(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   const x = Number(value);
-  if (value.trim() === '' || !Number.isFinite(x) || !check(x)) throw new OptionError(option, `expected ${expected}, got '${value}'`);
+  if (value.trim() === '' || !Number.isFinite(x)) throw new OptionError(option, `expected a number, got '${value}'`);
   return x;
 }
 
-async function readPolicyFile(file: string | undefined): Promise<unknown> {
-  if (file === undefined) return undefined;
+async function readJson(file: string, what: string): Promise<unknown> {
   const text = await fs.readFile(file, 'utf8').catch((cause) => {
-    throw new PathError(file, `cannot read the policy file: ${(cause as Error).message}`);
+    throw new PathError(file, `cannot read the ${what}: ${(cause as Error).message}`);
   });
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new FormatError({ file }, `expected JSON policy options: ${(cause as Error).message}`);
+    throw new FormatError({ file }, `expected JSON ${what}: ${(cause as Error).message}`);
   }
+}
+
+/** The run spec of the command line: the --spec file's fields, then every flag given over them. */
+export async function commandSpec(opts: CompressCommandOptions, catalogue: Catalogue): Promise<CompressionSpec> {
+  const base = opts.spec === undefined ? {} : await readJson(opts.spec, 'run spec');
+  if (typeof base !== 'object' || base === null || Array.isArray(base)) throw new FormatError({ file: opts.spec }, 'expected a JSON object (a run spec)');
+  const flags: SpecInput = {
+    method: opts.method,
+    sparsity: parseNumber('--sparsity', opts.sparsity),
+    policy: opts.policy,
+    policyOptions: opts.policyFile === undefined ? undefined : await readJson(opts.policyFile, 'policy options'),
+    groups: opts.groups,
+    export: opts.export,
+    seed: parseNumber('--seed', opts.seed),
+    nInit: parseNumber('--n-init', opts.nInit),
+    clusterer: opts.clusterer,
+    cap: opts.cap === undefined ? undefined : parseCap(opts.cap),
+    features: opts.features,
+    biasCorrection: opts.biasCorrection === undefined ? undefined : parseSwitch('--bias-correction', opts.biasCorrection),
+    repair: opts.repair === true ? true : undefined,
+    norm: opts.norm as 'l1' | 'l2' | undefined,
+  };
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  const spec = resolveSpec({ ...(base as Record<string, unknown>), ...given }, catalogue);
+  if (spec.policy === 'explicit' && spec.policyOptions === null) {
+    throw new OptionError('--policy-file', 'the explicit policy needs a --policy-file with its per-layer table');
+  }
+  return spec;
 }
 
 /** Checks every option before any work, then compresses and returns the report. */
@@ -95,35 +122,13 @@ export async function runCompress(
   input: string,
   opts: CompressCommandOptions,
   progress: ProgressListener,
+  catalogue: Catalogue = defaultCatalogue(),
 ): Promise<CompressReport> {
   const started = Date.now();
-  const method = parseMethod(opts.method);
-  const sparsity = parseNumber('--sparsity', opts.sparsity, (x) => x >= 0 && x < 1, 'a number in [0, 1)');
-  const seed = parseNumber('--seed', opts.seed, (x) => Number.isSafeInteger(x) && x >= 0, 'a non-negative integer');
-  const nInit = parseNumber('--n-init', opts.nInit, (x) => Number.isSafeInteger(x) && x >= 1, 'a positive integer');
-  if (!isPolicyName(opts.policy)) {
-    throw new OptionError('--policy', `unknown policy '${opts.policy}'; choose one of: ${POLICIES.join(', ')}`);
-  }
-  if (opts.policy === 'explicit' && opts.policyFile === undefined) {
-    throw new OptionError('--policy-file', 'the explicit policy needs a --policy-file with its per-layer table');
-  }
-  if (!EXPORTS.includes(opts.export)) {
-    throw new OptionError('--export', `unknown export '${opts.export}'; choose one of: ${EXPORTS.join(', ')}`);
-  }
-  if (opts.norm !== 'l1' && opts.norm !== 'l2') throw new OptionError('--norm', `expected l1 or l2, got '${opts.norm}'`);
-  const fold = methodFoldSettings(method, {
-    clusterer: opts.clusterer === undefined ? undefined : parseClusterer(opts.clusterer),
-    cap: opts.cap === undefined ? undefined : parseCap(opts.cap),
-    features: opts.features === undefined ? undefined : parseFeatures(opts.features),
-    biasCorrection: opts.biasCorrection === undefined ? undefined : parseSwitch('--bias-correction', opts.biasCorrection),
-    repair: opts.repair === true ? true : undefined,
-  });
-  const folding = pipelineMethod(method) === 'fold';
-  const kinds = opts.groups.split(',').map((k) => k.trim()).filter(Boolean);
+  const spec = await commandSpec(opts, catalogue);
   const engineId = parseEngineId(opts.engine);
-  const policyOptions = await readPolicyFile(opts.policyFile);
   // Every path is checked before any work: no output may be, hold or sit inside an input.
-  const inputs = opts.policyFile === undefined ? [input] : [input, opts.policyFile];
+  const inputs = [input, ...[opts.policyFile, opts.spec].filter((f): f is string => f !== undefined)];
   await checkOutputPath(opts.out, { option: '--out', inputs, kind: 'dir', force: opts.force === true });
   if (opts.report !== undefined) {
     await checkOutputPath(opts.report, { option: '--report', inputs: [...inputs, opts.out], kind: 'file' });
@@ -134,43 +139,24 @@ export async function runCompress(
   const engineNotes: string[] = [];
   const engine = await loadEngine(engineId, (e) => (e.type === 'info' ? void engineNotes.push(e.message) : progress(e)));
   try {
-    const container = createCompressionContainer({
-      engine,
-      adapters: defaultAdapters(),
-      method,
-      fold,
-      policy: opts.policy,
-      policyOptions,
-      norm: opts.norm,
-      dense: opts.export === 'dense',
-      progress,
-    });
-    const result: CompressionResult = await container.resolve(ModelDirCompressor).compress(input, opts.out, {
-      method: pipelineMethod(method),
-      sparsity,
-      kinds,
-      seed,
-      nInit,
-      repair: folding && fold.repair,
-      biasCorrection: folding && fold.biasCorrection,
-      exportMode: opts.export,
-      force: opts.force === true,
-    });
+    const container = createCompressionContainer({ engine, adapters: defaultAdapters(), spec, catalogue, progress });
+    const result: CompressionResult = await container.resolve(ModelDirCompressor).compress(input, opts.out, { force: opts.force === true });
     const report: CompressReport = {
       input,
       output: opts.out,
-      method,
-      fold: folding ? fold : null,
-      policy: opts.policy,
+      spec,
+      method: spec.method,
+      fold: spec.fold,
+      policy: spec.policy,
       export: result.exportMode,
       groups: result.groups,
       allocations: result.allocations,
       parameters: result.parameters,
-      sparsity: { requested: sparsity, ...result.sparsity },
+      sparsity: { requested: spec.sparsity, ...result.sparsity },
       bytesSaved: !result.shapesKept,
       engine: engine.name,
       engineChoice: engineNotes.join('; ') || `engine ${engine.name}`,
-      seed,
+      seed: spec.seed,
       seconds: (Date.now() - started) / 1000,
       versions: versions(),
     };

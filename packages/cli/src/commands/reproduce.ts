@@ -1,6 +1,6 @@
 import { OptionError, type ProgressListener } from '@speechfold/core';
 import { loadEngine, parseEngineId } from '@speechfold/engine-auto';
-import { parseMethod } from '@speechfold/presets';
+import { defaultCatalogue } from '@speechfold/presets';
 import { reproduce, type ReproduceResult } from '@speechfold/reproduce';
 import type { PolicyName } from '@speechfold/sparsity';
 
@@ -38,7 +38,8 @@ export async function runReproduce(opts: ReproduceCommandOptions, command: strin
     if (!(x > 0 && x < 1)) throw new OptionError('--sparsities', `expected numbers in (0, 1), got '${s}'`);
     return x;
   });
-  const methods = list(opts.methods).map(parseMethod);
+  const catalogue = defaultCatalogue();
+  const methods = list(opts.methods).map((m) => catalogue.get('method', m, '--methods').name);
   const policies = list(opts.policies).map((p) => {
     if (p !== 'uniform' && p !== 'mixed' && p !== 'schedule') {
       throw new OptionError('--policies', `expected uniform, mixed or schedule (explicit needs a table), got '${p}'`);
