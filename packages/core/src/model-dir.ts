@@ -80,9 +80,13 @@ export class ModelDirCompressor {
       this.progress({ type: 'info', message: `removed ${stale}, left by a run that was killed` });
     }
     const temp = partialDirFor(output);
-    await withPathErrors(temp, "create the output's temp dir", () => fs.mkdir(temp, { recursive: false }));
-    // A SIGINT/SIGTERM handler (the CLI's) removes it if the process is stopped while it exists.
+    // Registered before it exists, so that a SIGINT/SIGTERM handler (the CLI's) that sees it on disk
+    // always removes it.
     const release = registerPartialDir(temp);
+    await withPathErrors(temp, "create the output's temp dir", () => fs.mkdir(temp, { recursive: false })).catch((error: unknown) => {
+      release();
+      throw error;
+    });
     const source = await this.sources.open(input);
     try {
       // HF's loaders read `format` from the metadata (older transformers refuse a file without it).

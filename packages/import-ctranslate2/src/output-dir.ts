@@ -25,10 +25,13 @@ export async function createTempOutput(outDir: string, inputs: readonly string[]
   }
   await removeStalePartialDirs(outDir);
   const temp = partialDirFor(path.resolve(outDir));
+  // Registered before it exists, so that a signal handler that sees it on disk always removes it.
+  const release = registerPartialDir(temp);
   await fs.mkdir(temp).catch((cause: unknown) => {
+    release();
     throw new PathError(temp, `cannot create the temp output dir: ${(cause as Error).message}`, { cause });
   });
-  return { dir: temp, release: registerPartialDir(temp) };
+  return { dir: temp, release };
 }
 
 /** Moves the finished temp dir to `outDir` (replacing an empty dir there). */
