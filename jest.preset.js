@@ -28,8 +28,11 @@ module.exports = {
   testTimeout: 30_000,
   moduleNameMapper: {
     '^@speechfold/([a-z0-9-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
+    // The `./testing` subpath export (test doubles) of core, fold and kmeans.
+    '^@speechfold/([a-z0-9-]+)/testing$': path.join(__dirname, 'packages/$1/src/testing/index.ts'),
   },
   testMatch: ['<rootDir>/src/**/*.test.ts'],
+  // Tests import modules of a package directly, not through its index.ts (which loads reflect-metadata).
   setupFiles: [require.resolve('reflect-metadata')],
   maxWorkers: 1,
 };

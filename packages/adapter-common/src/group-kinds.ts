@@ -1,7 +1,7 @@
-import { ModelError, OptionError, type UnitSlice } from '@speechfold/core';
+import { ModelError, OptionError, type GroupKind, type UnitSlice } from '@speechfold/core';
 
 /** The requested group kinds, checked against what an adapter offers: an unknown one is an OptionError naming --groups and the choices. */
-export function parseGroupKinds<K extends string>(kinds: readonly string[], offered: readonly K[], modelType: string): Set<K> {
+export function parseGroupKinds<K extends GroupKind>(kinds: readonly string[], offered: readonly K[], modelType: string): Set<K> {
   for (const kind of kinds) {
     if (!(offered as readonly string[]).includes(kind)) {
       throw new OptionError('--groups', `unknown group kind '${kind}' for ${modelType} models; this adapter offers: ${offered.join(', ')}`);

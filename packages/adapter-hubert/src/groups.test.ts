@@ -90,7 +90,7 @@ describe('hubertGroups', () => {
     expect(hubertGroups(model, [])).toEqual([]);
   });
 
-  it("refuses a kind it does not offer (core's qk) naming --groups and the choices", () => {
+  it("refuses a kind it does not offer ('qk') naming --groups and the choices", () => {
     expect(() => hubertGroups(describeModel(tinyHubert()), ['ffn', 'qk'])).toThrow(OptionError);
     expect(() => hubertGroups(describeModel(tinyHubert()), ['qk'])).toThrow(
       "option --groups: unknown group kind 'qk' for hubert models; this adapter offers: ffn, heads",

@@ -5,8 +5,6 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import {
-  MemorySink,
-  MemorySource,
   parametersPerUnit,
   Pipeline,
   silentProgress,
@@ -17,6 +15,7 @@ import {
   type SparsityPolicy,
   extendedExport,
 } from '@speechfold/core';
+import { MemorySink, MemorySource } from '@speechfold/core/testing';
 import { FoldingMerger, MagnitudeScorer, StructuredPruner, UnitFeatureExtractor } from '@speechfold/fold';
 import type { KitContext } from './context';
 import { foldModel, roundRobinLabels } from './fold-model';

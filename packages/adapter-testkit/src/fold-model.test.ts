@@ -1,4 +1,4 @@
-import { ffnGroup } from '@speechfold/fold';
+import { ffnGroup } from '@speechfold/fold/testing';
 import { foldModel, roundRobinLabels } from './fold-model';
 import { sliceProblems } from './checks-groups';
 import type { TestModel } from './model';

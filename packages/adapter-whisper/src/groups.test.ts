@@ -74,7 +74,7 @@ describe('whisperGroups', () => {
     ]);
   });
 
-  it("refuses a kind it does not offer (core's vo) naming --groups and the choices", () => {
+  it("refuses a kind it does not offer ('vo') naming --groups and the choices", () => {
     expect(() => whisperGroups(describeModel(tinyWhisper()), ['vo'])).toThrow(OptionError);
     expect(() => whisperGroups(describeModel(tinyWhisper()), ['vo'])).toThrow(
       "option --groups: unknown group kind 'vo' for whisper models; this adapter offers: ffn, heads",

@@ -8,8 +8,6 @@ export { validateWhisperConfig } from './validate';
 export {
   WHISPER_LANGUAGES,
   WHISPER_NON_SPEECH_SYMBOL_IDS,
-  WHISPER_ENGLISH_NON_SPEECH_SYMBOL_IDS,
-  WHISPER_ENGLISH_VOCAB_SIZE,
   WHISPER_BPE_TOKENS,
   WHISPER_TIMESTAMPS,
   whisperSpecialTokens,

@@ -1,7 +1,22 @@
-/** The CLI's JSON outputs (--report, --json): written atomically, failures as one-line PathErrors. */
+/**
+ * The CLI's JSON files: inputs (--spec, --policy-file) read with one-line errors, outputs (--report,
+ * --json) written atomically, failures as one-line PathErrors.
+ */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { withPathErrors } from '@speechfold/core';
+import { FormatError, PathError, withPathErrors } from '@speechfold/core';
+
+/** Parses the JSON file `file`; a PathError when it cannot be read, a FormatError when it is not JSON. */
+export async function readJson(file: string, what: string): Promise<unknown> {
+  const text = await fs.readFile(file, 'utf8').catch((cause) => {
+    throw new PathError(file, `cannot read the ${what}: ${(cause as Error).message}`);
+  });
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new FormatError({ file }, `expected JSON ${what}: ${(cause as Error).message}`);
+  }
+}
 
 /** Writes `value` as indented JSON to `file` through a temp file beside it; on failure nothing is left. */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {

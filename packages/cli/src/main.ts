@@ -1,17 +1,16 @@
-import 'reflect-metadata';
 import { Command, CommanderError, Option } from 'commander';
 import type { Catalogue, ChoiceKind } from '@speechfold/core';
 import { defaultCatalogue } from '@speechfold/presets';
 import { formatChoices } from './choices';
+import { withProgress } from './command-run';
 import { describeFailure, EXIT_OK, EXIT_USAGE } from './exit';
 import { processIO, type CliIO } from './io';
 import { formatInspect, inspectCheckpoint } from './commands/inspect';
 import { runSynth } from './commands/synth';
 import { formatCompressSummary, runCompress, type CompressCommandOptions } from './commands/compress';
-import { createProgressRenderer } from './progress';
 import { formatEvalSummary, runEval, type EvalCommandOptions } from './commands/eval';
 import { runImport, type ImportCommandOptions } from './commands/import';
-import { runReproduce, type ReproduceCommandOptions } from './commands/reproduce';
+import { reproduciblePolicies, runReproduce, type ReproduceCommandOptions } from './commands/reproduce';
 import { installSignalHandlers } from './signals';
 
 /** Builds the command tree. Actions write through `io` and never call process.exit. */
@@ -51,6 +50,7 @@ function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command 
   // a registered plugin appears here, validated and listed in --help, with no edit of this file.
   const choice = (flags: string, description: string, kind: ChoiceKind): Option =>
     new Option(flags, description).choices(catalogue.names(kind));
+  const engineOption = (): Option => choice('--engine <engine>', 'numeric engine', 'engine').default('auto');
 
   program
     .command('compress')
@@ -72,21 +72,14 @@ function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command 
     .option('--n-init <n>', 'k-means restarts, the lowest inertia wins (default 1)')
     .addOption(new Option('--norm <norm>', 'magnitude score of a unit\'s producer rows (default l2)').choices(['l2', 'l1']))
     .option('--repair', 'folding: Fold-AR variance repair of merged units')
-    .addOption(choice('--engine <engine>', 'numeric engine', 'engine').default('auto'))
+    .addOption(engineOption())
     .option('--report <file>', 'write the JSON report there')
     .option('--force', 'replace an existing output dir')
     .option('--quiet', 'no progress output')
     .addHelpText('after', '\nExamples:\n  speechfold compress whisper-base --out whisper-base-fold-10 --sparsity 0.1\n  speechfold compress m --out m2 --spec spec.json --report m2.json\n\nEvery choice with its description: speechfold choices')
-    .action(async (input: string, opts: CompressCommandOptions & { quiet?: boolean }) => {
-      const renderer = createProgressRenderer(io, opts.quiet === true);
-      try {
-        const report = await runCompress(input, opts, renderer.listener, catalogue);
-        renderer.stop();
-        io.stdout(formatCompressSummary(report));
-      } finally {
-        renderer.stop();
-      }
-    });
+    .action((input: string, opts: CompressCommandOptions & { quiet?: boolean }) =>
+      withProgress(io, opts.quiet === true, (progress) => runCompress(input, opts, progress, catalogue), formatCompressSummary),
+    );
 
   program
     .command('choices')
@@ -101,22 +94,15 @@ function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command 
     .requiredOption('--data <path>', 'a LibriSpeech split dir (speaker/chapter/*.flac + *.trans.txt) or a list file')
     .option('--limit <n>', 'only the first N utterances')
     .option('--json <file>', 'write the JSON result there')
-    .option('--engine <engine>', 'auto|tfjs|onnxruntime|wasm', 'auto')
+    .addOption(engineOption())
     .option('--strict', 'stop at the first bad utterance or dataset problem (default: count and skip)')
     .option('--resample', 'resample audio that is not 16 kHz (default: such a file is skipped)')
     .option('--normalizer <style>', 'basic|whisper-english (default: whisper-english for Whisper, basic for HuBERT)')
     .option('--max-new-tokens <n>', 'Whisper: most tokens generated per utterance')
     .option('--quiet', 'no progress output')
-    .action(async (modelDir: string, opts: EvalCommandOptions & { quiet?: boolean }) => {
-      const renderer = createProgressRenderer(io, opts.quiet === true);
-      try {
-        const result = await runEval(modelDir, opts, renderer.listener);
-        renderer.stop();
-        io.stdout(formatEvalSummary(result));
-      } finally {
-        renderer.stop();
-      }
-    });
+    .action((modelDir: string, opts: EvalCommandOptions & { quiet?: boolean }) =>
+      withProgress(io, opts.quiet === true, (progress) => runEval(modelDir, opts, progress, catalogue), formatEvalSummary),
+    );
 
   program
     .command('import')
@@ -138,27 +124,25 @@ function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command 
     .requiredOption('--data <dirs>', 'split dirs, comma-separated (e.g. .../test-clean,.../test-other)')
     .requiredOption('--out <dir>', 'results dir: table.md, results.json, *.svg, models/, cells/ (reused to resume)')
     .option('--sparsities <list>', 'comma-separated sparsities', '0.1,0.2,0.5')
-    .option('--methods <list>', 'fold,kmeans,magnitude,magnitude-unstructured', 'fold,magnitude')
-    .option('--policies <list>', 'uniform,mixed,schedule', 'uniform,mixed')
+    // reproduce compresses with the shipped catalogue's methods and policies (@speechfold/reproduce).
+    .option('--methods <list>', `comma-separated, of: ${defaultCatalogue().names('method').join(', ')}`, 'fold,magnitude')
+    .option('--policies <list>', `comma-separated, of: ${reproduciblePolicies().join(', ')}`, 'uniform,mixed')
     .option('--groups <kinds>', 'group kinds to compress', 'ffn')
     .option('--seed <n>', 'k-means seed', '0')
     .option('--limit <n>', 'only the first N utterances of each set')
     .option('--max-new-tokens <n>', 'Whisper: most tokens generated per utterance')
-    .option('--engine <engine>', 'auto|tfjs|onnxruntime|wasm', 'auto')
+    .addOption(engineOption())
     .option('--report-only', 'compute nothing: write the table and plots from the cells already finished')
     .option('--force', 'start afresh: remove the cells and models of an earlier run with other settings in --out')
     .option('--quiet', 'no progress output')
-    .action(async (opts: ReproduceCommandOptions & { quiet?: boolean }) => {
-      const renderer = createProgressRenderer(io, opts.quiet === true);
-      const command = ['speechfold', ...argv].join(' ');
-      try {
-        const result = await runReproduce(opts, command, renderer.listener);
-        renderer.stop();
-        io.stdout(`wrote ${opts.out}/table.md, results.json and plots (${result.cells.length} cells)\n`);
-      } finally {
-        renderer.stop();
-      }
-    });
+    .action((opts: ReproduceCommandOptions & { quiet?: boolean }) =>
+      withProgress(
+        io,
+        opts.quiet === true,
+        (progress) => runReproduce(opts, ['speechfold', ...argv].join(' '), progress, catalogue),
+        (result) => `wrote ${opts.out}/table.md, results.json and plots (${result.cells.length} cells)\n`,
+      ),
+    );
 
   return program;
 }

@@ -68,6 +68,11 @@ export class Catalogue {
     return this;
   }
 
+  /** The kinds that have choices, in the order of their first registration. */
+  kinds(): ChoiceKind[] {
+    return [...this.choices.keys()];
+  }
+
   /** The names of a kind, in registration order. */
   names(kind: ChoiceKind): string[] {
     return [...(this.choices.get(kind)?.keys() ?? [])];

@@ -5,13 +5,24 @@
  * one pruner serve every kind of group.
  */
 
-/** The kinds of group the method knows (METHOD.md §1). */
-export type GroupKind = 'ffn' | 'heads' | 'qk' | 'vo';
+/**
+ * The kinds of group the adapters build (METHOD.md §1), by name. An open vocabulary: a package whose
+ * adapter builds another kind augments this interface,
+ * `declare module '@speechfold/core' { interface GroupKinds { channels: true } }`.
+ */
+export interface GroupKinds {
+  /** The neurons of a feed-forward block (fc1 rows, fc2 columns). */
+  ffn: true;
+  /** The heads of an attention block (q/k/v rows of a head, its out_proj columns). */
+  heads: true;
+}
+
+/** The kind of a group: a shipped one or one a package declared. */
+export type GroupKind = keyof GroupKinds;
 
 /**
  * Unit i of a group occupies indices [start + i*unitSize, start + (i+1)*unitSize) of `tensor`
- * along `axis`. FFN neurons: unitSize 1; heads: unitSize = head dim; qk/vo channels of head h:
- * start = h * headDim, unitSize 1.
+ * along `axis`. FFN neurons: unitSize 1; heads: unitSize = head dim.
  */
 export interface UnitSlice {
   tensor: string;

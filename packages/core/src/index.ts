@@ -1,21 +1,56 @@
+// tsyringe needs the Reflect metadata polyfill before any decorated class is defined: every package
+// that defines @injectable classes imports it once, here, at the top of its index.ts.
 import 'reflect-metadata';
 
-export * from './errors';
-export * from './tensor';
-export * from './io';
-export * from './engine';
-export * from './engine-shapes';
-export * from './progress';
-export * from './tokens';
-export * from './factories';
-export * from './container';
-export * from './random';
-export * from './groups';
-export * from './method';
-export * from './pipeline';
-export * from './export-format';
-export * from './catalogue';
-export { MemorySource, MemorySink, type MemoryTensor } from './testing/memory';
-export * from './model-dir';
-export * from './output-path';
-export * from './partial-dirs';
+export {
+  SpeechfoldError,
+  FormatError,
+  PathError,
+  OptionError,
+  ModelError,
+  MethodError,
+  EngineError,
+  type ErrorSubject,
+} from './errors';
+export { DTYPE_SIZE, numel, type DType, type Tensor, type TensorInfo } from './tensor';
+export type { TensorSource, TensorSink, TensorSinkOptions } from './io';
+export type { TensorSourceFactory, TensorSinkFactory } from './factories';
+export type { Matrix, NearestResult, MatmulOptions, TensorEngine, EngineId } from './engine';
+export { checkMatrix, checkSameCols, matmulShape, rowsPerChunk } from './engine-shapes';
+export { silentProgress, type ProgressEvent, type ProgressListener } from './progress';
+export { TOKENS, token, type Token } from './tokens';
+export { createContainer, provide, type DependencyContainer } from './container';
+export { Random } from './random';
+export { parametersPerUnit, type FoldGroup, type GroupKind, type GroupKinds, type GroupResponse, type UnitSlice } from './groups';
+export type {
+  Allocation,
+  ClusterOptions,
+  ClusterResult,
+  Clusterer,
+  FeatureExtractor,
+  GroupBudgetInput,
+  GroupTensors,
+  MergeOptions,
+  Merger,
+  ModelAdapter,
+  ModelDescription,
+  PairCost,
+  PolicyBounds,
+  PruneResult,
+  Pruner,
+  SparsityPolicy,
+  UnitScorer,
+} from './method';
+export { Pipeline, type CompressionResult, type GroupReport, type RunOptions } from './pipeline';
+export {
+  autoExport,
+  extendedExport,
+  hfExport,
+  type ExportFormat,
+  type ExportFormatName,
+  type ExportFormats,
+} from './export-format';
+export { Catalogue, type Choice, type ChoiceKind, type ChoiceKinds, type ChoiceOptions, type MethodRecipe } from './catalogue';
+export { checkModelDir, ModelDirCompressor, type ModelDirOptions } from './model-dir';
+export { checkOutputPath, describeFileSystemError, isFileSystemError, withPathErrors, type OutputPathCheck } from './output-path';
+export { partialDirFor, registerPartialDir, removePartialDirs, removeStalePartialDirs } from './partial-dirs';

@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { createContainer, provide } from './container';
 import { ModelError, OptionError } from './errors';
 import type { FoldGroup } from './groups';

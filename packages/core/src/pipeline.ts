@@ -254,7 +254,7 @@ function ownership(groups: FoldGroup[]): Map<string, string> {
       if (other !== undefined && other !== group.name) {
         throw new MethodError(
           { group: group.name, tensor },
-          `tensor is also in group '${other}': groups of one run must not share tensors (e.g. heads with qk)`,
+          `tensor is also in group '${other}': groups of one run must not share tensors`,
         );
       }
       owner.set(tensor, group.name);

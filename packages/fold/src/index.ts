@@ -1,13 +1,17 @@
 // tsyringe needs the Reflect metadata polyfill before any decorated class is defined.
 import 'reflect-metadata';
 
-export * from './slices';
-export * from './labels';
-export * from './features';
-export * from './repair';
-export * from './merger';
-export * from './probe';
-export * from './magnitude';
-export * from './unstructured';
-export * from './dense';
-export * from './testing/blocks';
+// The plugins (catalogue entries in @speechfold/presets) and their options.
+export { FoldingMerger, mergeUnits } from './merger';
+export { ProducerFeatureExtractor, UnitFeatureExtractor, unitFeatures } from './features';
+export { ProbeFeatureExtractor } from './probe';
+export {
+  MAGNITUDE_OPTIONS,
+  MagnitudeScorer,
+  StructuredPruner,
+  magnitudePrune,
+  type MagnitudeNorm,
+  type MagnitudeOptions,
+} from './magnitude';
+export { UnstructuredMagnitudePruner, pruneUnstructured } from './unstructured';
+export { DenseExport, denseEquivalent, denseExport, expandUnits } from './dense';

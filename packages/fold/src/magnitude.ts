@@ -8,6 +8,7 @@
 import {
   MethodError,
   OptionError,
+  token,
   TOKENS,
   type FoldGroup,
   type GroupTensors,
@@ -29,7 +30,7 @@ export interface MagnitudeOptions {
 }
 
 /** Token under which MagnitudeOptions may be registered; unregistered means the defaults. */
-export const MAGNITUDE_OPTIONS = Symbol.for('speechfold.MagnitudeOptions');
+export const MAGNITUDE_OPTIONS = token<MagnitudeOptions>('speechfold.MagnitudeOptions');
 
 /** The norm `options` ask for, 'l2' when unset; OptionError (option 'norm') for anything else. */
 export function magnitudeNorm(options?: MagnitudeOptions): MagnitudeNorm {

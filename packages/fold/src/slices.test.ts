@@ -19,7 +19,7 @@ describe('slice helpers', () => {
     // One tensor holding producers in two regions: rows [0, 2) and rows [3, 5).
     const group: FoldGroup = {
       name: 'two-regions',
-      kind: 'qk',
+      kind: 'heads',
       layer: 0,
       stack: 'encoder',
       units: 2,

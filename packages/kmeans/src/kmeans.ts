@@ -10,7 +10,6 @@
  * Both end the same way: centroids are the exact float64 means of the labels, and the inertia is
  * recomputed exactly from the features, so what is reported is the true objective.
  */
-// Core first: it loads reflect-metadata, which tsyringe needs before its own import.
 import {
   Random,
   TOKENS,

@@ -1,6 +1,6 @@
-export { matmulAuto, jsMatmul, transpose, productShape, DEFAULT_ENGINE_MIN_WORK } from './matmul';
+export { matmulAuto, jsMatmul, transpose, DEFAULT_ENGINE_MIN_WORK } from './matmul';
 export type { MatmulAutoOptions } from './matmul';
-export { linear, addBiasInPlace } from './linear';
+export { linear } from './linear';
 export { layerNorm, groupNorm, channelLayerNorm } from './norm';
 export { gelu, geluInPlace, geluScalar } from './gelu';
 export { erf } from './erf';
@@ -9,5 +9,5 @@ export { multiHeadAttention } from './attention';
 export type { AttentionOptions } from './attention';
 export { conv1d, conv1dOutputLength } from './conv1d';
 export type { Conv1dOptions } from './conv1d';
-export { signalToFrames, framesToSignal, checkSignal } from './signal';
+export { signalToFrames, framesToSignal } from './signal';
 export type { Signal } from './signal';

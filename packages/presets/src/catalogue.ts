@@ -4,7 +4,17 @@
  * CLI's choices and --help come from here; `defaultCatalogue().clone()` plus one `register` call is
  * how a new plugin appears (docs/extending.md).
  */
-import { autoExport, Catalogue, extendedExport, hfExport, TOKENS, type TensorEngine } from '@speechfold/core';
+import {
+  autoExport,
+  Catalogue,
+  extendedExport,
+  hfExport,
+  silentProgress,
+  TOKENS,
+  type DependencyContainer,
+  type ProgressListener,
+  type TensorEngine,
+} from '@speechfold/core';
 import { loadEngine } from '@speechfold/engine-auto';
 import {
   denseExport,
@@ -19,8 +29,13 @@ import { createCappedClusterer, KMeansClusterer } from '@speechfold/kmeans';
 import { createPolicy } from '@speechfold/sparsity';
 import { FOLD_RECIPES } from './recipes';
 
-function engineOf(c: { resolve<T>(token: symbol): T }): TensorEngine {
-  return c.resolve<TensorEngine>(TOKENS.TensorEngine);
+function engineOf(c: DependencyContainer): TensorEngine {
+  return c.resolve(TOKENS.TensorEngine);
+}
+
+/** Where an engine says which engine it chose and why: the container's progress listener, if any. */
+function listenerOf(c: DependencyContainer): ProgressListener {
+  return c.isRegistered(TOKENS.ProgressListener, true) ? c.resolve(TOKENS.ProgressListener) : silentProgress;
 }
 
 /** Registers speechfold's own choices in `catalogue` (a fresh one by default) and returns it. */
@@ -46,10 +61,10 @@ export function registerDefaults(catalogue: Catalogue = new Catalogue()): Catalo
     .register({ kind: 'export', name: 'hf', description: hfExport().description, create: () => hfExport() })
     .register({ kind: 'export', name: 'extended', description: extendedExport().description, create: () => extendedExport() })
     .register({ kind: 'export', name: 'dense', description: denseExport().description, create: () => denseExport() })
-    .register({ kind: 'engine', name: 'auto', description: 'the fastest engine that loads here (tfjs-node, onnxruntime, tfjs-wasm)', create: () => loadEngine('auto') })
-    .register({ kind: 'engine', name: 'tfjs', description: '@tensorflow/tfjs-node, else tfjs-wasm', create: () => loadEngine('tfjs') })
-    .register({ kind: 'engine', name: 'onnxruntime', description: 'onnxruntime-node (CPU)', create: () => loadEngine('onnxruntime') })
-    .register({ kind: 'engine', name: 'wasm', description: 'tfjs-wasm (one thread in Node)', create: () => loadEngine('wasm') });
+    .register({ kind: 'engine', name: 'auto', description: 'the fastest engine that loads here (tfjs-node, onnxruntime, tfjs-wasm)', create: (c) => loadEngine('auto', listenerOf(c)) })
+    .register({ kind: 'engine', name: 'tfjs', description: '@tensorflow/tfjs-node, else tfjs-wasm', create: (c) => loadEngine('tfjs', listenerOf(c)) })
+    .register({ kind: 'engine', name: 'onnxruntime', description: 'onnxruntime-node (CPU)', create: (c) => loadEngine('onnxruntime', listenerOf(c)) })
+    .register({ kind: 'engine', name: 'wasm', description: 'tfjs-wasm (one thread in Node)', create: (c) => loadEngine('wasm', listenerOf(c)) });
 }
 
 const DEFAULT = registerDefaults();

@@ -1,6 +1,4 @@
 import {
-  MemorySink,
-  MemorySource,
   ModelError,
   Pipeline,
   Random,
@@ -10,13 +8,13 @@ import {
   type ClusterResult,
   type FoldGroup,
   type Matrix,
-  type MemoryTensor,
   type ModelAdapter,
   type ModelDescription,
   type Tensor,
 } from '@speechfold/core';
+import { MemorySink, MemorySource, type MemoryTensor } from '@speechfold/core/testing';
 import { createOnnxruntimeEngine } from '@speechfold/engine-onnxruntime';
-import { ffnForward, ffnGroup, maxRelDiff, randomFfnBlock, randomInput } from '@speechfold/fold';
+import { ffnForward, ffnGroup, maxRelDiff, randomFfnBlock, randomInput } from '@speechfold/fold/testing';
 import { createCompressionContainer } from './container';
 
 const HIDDEN = 8;

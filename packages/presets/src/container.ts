@@ -3,6 +3,7 @@ import {
   createContainer,
   provide,
   silentProgress,
+  token,
   TOKENS,
   OptionError,
   type DependencyContainer,
@@ -68,4 +69,4 @@ export function createCompressionContainer(preset: CompressionPreset): Dependenc
 }
 
 /** Token of the validated CompressionSpec a container was built from (reports embed it). */
-export const SPEC_TOKEN = Symbol.for('speechfold.CompressionSpec');
+export const SPEC_TOKEN = token<CompressionSpec>('speechfold.CompressionSpec');

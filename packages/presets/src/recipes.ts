@@ -6,7 +6,6 @@
  * Any setting can be overridden one by one (`speechfold compress --clusterer ... --features ...`);
  * the catalogue (catalogue.ts) registers each recipe as a 'method'.
  */
-import { OptionError } from '@speechfold/core';
 
 /** Everything that decides how a group is folded. */
 export interface FoldSettings {
@@ -30,18 +29,3 @@ export const FOLD_RECIPES: Readonly<Record<'fold' | 'kmeans', Readonly<FoldSetti
   fold: { clusterer: 'capped', cap: 'auto', features: 'probe', biasCorrection: false, repair: false },
   kmeans: { clusterer: 'kmeans', cap: 'auto', features: 'weights', biasCorrection: false, repair: false },
 };
-
-/** Parses --cap: 'auto' or an integer >= 2. */
-export function parseCap(value: string): number | 'auto' {
-  if (value === 'auto') return 'auto';
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 2) throw new OptionError('--cap', `expected 'auto' or an integer >= 2, got '${value}'`);
-  return n;
-}
-
-/** Parses an on|off switch (e.g. --bias-correction). */
-export function parseSwitch(option: string, value: string): boolean {
-  if (value === 'on') return true;
-  if (value === 'off') return false;
-  throw new OptionError(option, `expected on or off, got '${value}'`);
-}

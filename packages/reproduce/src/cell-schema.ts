@@ -3,7 +3,7 @@
  * models/<variant>.json. Anything read from disk is checked here before it is used; a file that fails
  * is reported by the caller (named, with the first problem found) and recomputed.
  */
-import type { CellResult, VariantWidths } from './reproduce';
+import type { CellResult, VariantWidths } from './types';
 
 /** A cell file: the cell, the fingerprint of what produced it, and the per-utterance hypotheses. */
 export interface StoredCell extends CellResult {

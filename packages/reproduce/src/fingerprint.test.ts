@@ -6,7 +6,8 @@ import { createOnnxruntimeEngine } from '@speechfold/engine-onnxruntime';
 import { synthesize } from '@speechfold/synth';
 import { checkCell } from './cell-schema';
 import { canonicalJson, differences, runInputs } from './fingerprint';
-import { reproduce, type ReproduceOptions } from './reproduce';
+import { reproduce } from './reproduce';
+import type { ReproduceOptions } from './types';
 
 // The resume path only reuses what this very command would compute (issue 11, defects 4, 5, 6, 12).
 // One small run (hubert-tiny, magnitude at 50%, one split, one utterance: 2 cells) is made once and

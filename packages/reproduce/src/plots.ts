@@ -1,4 +1,4 @@
-import type { ReproduceResult } from './reproduce';
+import type { ReproduceResult } from './types';
 import { lineChart, type Series } from './svg';
 
 /** The SVG files of a reproduction: WER against sparsity per set, and kept FFN width per layer. */

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { ProgressEvent, TensorEngine } from '@speechfold/core';
 import { createOnnxruntimeEngine } from '@speechfold/engine-onnxruntime';
 import { synthesize } from '@speechfold/synth';
-import { reproduce, type ReproduceOptions } from './reproduce';
+import { reproduce } from './reproduce';
+import type { ReproduceOptions } from './types';
 
 const SHARED = path.resolve(__dirname, '../../../test-data/LibriSpeech');
 let root: string;

@@ -8,13 +8,11 @@ import {
   withPathErrors,
   type CompressionResult,
   type ProgressListener,
-  type TensorEngine,
 } from '@speechfold/core';
 import { evaluate, loadRecognizer, type EvaluationReport } from '@speechfold/evaluate';
 import { createCompressionContainer, defaultAdapters } from '@speechfold/presets';
 import { openCheckpoint } from '@speechfold/safetensors';
 import { SYNTHETIC_MARKER } from '@speechfold/synth';
-import type { PolicyName } from '@speechfold/sparsity';
 import { checkCell, checkVariantReport, type StoredCell, type VariantReport } from './cell-schema';
 import { readJson, writeAtomic } from './files';
 import { cellFingerprint, modelFingerprint, runFingerprint, runInputs } from './fingerprint';
@@ -22,80 +20,7 @@ import { planVariants, splitName, variantSettings, type Variant } from './plan';
 import { renderPlots } from './plots';
 import { checkOutDir, openRun } from './run-record';
 import { renderTable } from './table';
-
-/** What to reproduce. */
-export interface ReproduceOptions {
-  model: string;
-  /** Split dirs (or list files) to evaluate on. */
-  data: string[];
-  /** Output dir: models/, cells/, results.json, table.md, *.svg. Reused to resume. */
-  out: string;
-  sparsities: number[];
-  /** Catalogue method names (fold, kmeans, magnitude, ...). */
-  methods: string[];
-  policies: PolicyName[];
-  kinds: string[];
-  seed: number;
-  limit?: number;
-  maxNewTokens?: number;
-  /** The command line, recorded in table.md. */
-  command?: string;
-  /** Compute nothing: write the table and plots from the cells already finished (missing ones are listed). */
-  reportOnly?: boolean;
-  /**
-   * When --out holds a run of other inputs (run.json: model files, data, limit, seed, max new tokens,
-   * groups or speechfold version differ), delete its cells, models and results and start afresh
-   * instead of refusing. A run of the same inputs is resumed either way.
-   */
-  force?: boolean;
-  engine: TensorEngine;
-  progress?: ProgressListener;
-}
-
-/** One evaluated cell: a variant on a split. */
-export interface CellResult {
-  variant: string;
-  method: string;
-  policy: string | null;
-  sparsity: number;
-  split: string;
-  wer: number;
-  words: number;
-  substitutions: number;
-  deletions: number;
-  insertions: number;
-  utterances: number;
-  skipped: number;
-  parameters: number;
-  seconds: number;
-}
-
-/** Kept units per group of a compressed variant (for the width plot). */
-export interface VariantWidths {
-  variant: string;
-  policy: string | null;
-  sparsity: number;
-  groups: { name: string; kind: string; n: number; k: number }[];
-}
-
-/** results.json. */
-export interface ReproduceResult {
-  model: string;
-  data: string[];
-  /** sha256 of this run's inputs (fingerprint.ts; the inputs themselves are in run.json). */
-  fingerprint: string;
-  /** True when the model is a synthetic checkpoint (random weights): its WERs mean nothing. */
-  syntheticWeights: boolean;
-  kinds: string[];
-  seed: number;
-  limit: number | null;
-  maxNewTokens: number | null;
-  cells: CellResult[];
-  widths: VariantWidths[];
-  /** Cells not computed (only with reportOnly), as 'variant/split'. */
-  missing: string[];
-  command: string | null;
-}
+import type { CellResult, ReproduceOptions, ReproduceResult, VariantWidths } from './types';
 
 /**
  * Compresses and evaluates every cell that is not done yet, then writes results.json, table.md and

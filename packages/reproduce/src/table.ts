@@ -1,4 +1,4 @@
-import type { CellResult, ReproduceResult } from './reproduce';
+import type { CellResult, ReproduceResult } from './types';
 
 const pct = (x: number): string => (100 * x).toFixed(2);
 

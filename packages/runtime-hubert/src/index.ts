@@ -9,7 +9,7 @@ export {
   type InputLengthProblem,
   type ConvGeometry,
 } from './input-length';
-export { prepareInput, readPreprocessor, DEFAULT_PREPROCESSOR } from './preprocess';
+export { prepareInput } from './preprocess';
 export type { HubertPreprocessor } from './preprocess';
 export { argmaxRows, collapseCtc, ctcDecode } from './ctc';
 export { readVocabulary } from './vocabulary';

@@ -2,8 +2,6 @@
  * Injectable factories, so a pipeline can resolve checkpoint reading and writing through core's
  * TOKENS.TensorSourceFactory / TOKENS.TensorSinkFactory and a test can swap them.
  */
-// Loading core also loads reflect-metadata, which @injectable() needs when this module is evaluated.
-import '@speechfold/core';
 import type {
   TensorSink,
   TensorSinkFactory,

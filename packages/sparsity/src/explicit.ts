@@ -10,9 +10,7 @@
  * A key that matches no group is an error (a typo would otherwise silently do nothing), and so is a
  * group no key covers when there is no "default".
  */
-// Core first, for its side effect: it loads reflect-metadata, which tsyringe needs when it loads.
-import '@speechfold/core';
-import { OptionError, type Allocation, type FoldGroup, type GroupBudgetInput, type PolicyBounds, type SparsityPolicy } from '@speechfold/core';
+import { OptionError, token, type Allocation, type FoldGroup, type GroupBudgetInput, type PolicyBounds, type SparsityPolicy } from '@speechfold/core';
 import { inject, injectable } from 'tsyringe';
 import { fitKeep, groupLimits, keepAt, removedParameters, targetedParameters, toAllocations, type GroupLimit } from './budget';
 import { asOptionsObject, POLICY_FILE_OPTION, rejectUnknownKeys } from './options';
@@ -24,7 +22,7 @@ export interface ExplicitOptions {
 }
 
 /** Injection token of the explicit policy's options (optional: without it the table is empty). */
-export const EXPLICIT_OPTIONS = Symbol.for('speechfold.sparsity.ExplicitOptions');
+export const EXPLICIT_OPTIONS = token<ExplicitOptions>('speechfold.sparsity.ExplicitOptions');
 
 /** The key that covers every group no other key names. */
 export const DEFAULT_KEY = 'default';

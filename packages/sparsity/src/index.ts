@@ -1,5 +1,5 @@
-// @speechfold/core comes first: it loads reflect-metadata, which tsyringe needs before any decorator runs.
-import '@speechfold/core';
+// tsyringe needs the Reflect metadata polyfill before any decorated class is defined.
+import 'reflect-metadata';
 
 export {
   budgetTolerance,

@@ -12,9 +12,7 @@
  * product s_g c_g is the same in every unclamped group. c_g = 0 (perfectly foldable) takes the most
  * sparsity its bounds allow before any costly group gives a unit; equal costs reduce to uniform.
  */
-// Core first, for its side effect: it loads reflect-metadata, which tsyringe needs when it loads.
-import '@speechfold/core';
-import { MethodError, type Allocation, type GroupBudgetInput, type PolicyBounds, type SparsityPolicy } from '@speechfold/core';
+import { MethodError, token, type Allocation, type GroupBudgetInput, type PolicyBounds, type SparsityPolicy } from '@speechfold/core';
 import { inject, injectable } from 'tsyringe';
 import {
   checkFeasible,
@@ -36,7 +34,7 @@ export interface MixedOptions {
 }
 
 /** Injection token of the mixed policy's options (optional: the defaults apply without it). */
-export const MIXED_OPTIONS = Symbol.for('speechfold.sparsity.MixedOptions');
+export const MIXED_OPTIONS = token<MixedOptions>('speechfold.sparsity.MixedOptions');
 
 // Costs closer than this (relative to the mean) count as equal, so float noise cannot break
 // "equal costs give uniform".

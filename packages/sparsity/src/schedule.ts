@@ -8,9 +8,7 @@
  * bound clamps. The defaults (0.25 -> 0.75, linear) make the last layer of each stack three times as
  * sparse as the first; set from > to to prune shallow layers more.
  */
-// Core first, for its side effect: it loads reflect-metadata, which tsyringe needs when it loads.
-import '@speechfold/core';
-import { OptionError, type Allocation, type FoldGroup, type GroupBudgetInput, type PolicyBounds, type SparsityPolicy } from '@speechfold/core';
+import { OptionError, token, type Allocation, type FoldGroup, type GroupBudgetInput, type PolicyBounds, type SparsityPolicy } from '@speechfold/core';
 import { inject, injectable } from 'tsyringe';
 import { checkFeasible, fitKeep, groupLimits, solveScale, targetedParameters, toAllocations } from './budget';
 import { asOptionsObject, POLICY_FILE_OPTION, readNumber, rejectUnknownKeys } from './options';
@@ -29,7 +27,7 @@ export interface ScheduleOptions {
 }
 
 /** Injection token of the schedule policy's options (optional: the defaults apply without it). */
-export const SCHEDULE_OPTIONS = Symbol.for('speechfold.sparsity.ScheduleOptions');
+export const SCHEDULE_OPTIONS = token<ScheduleOptions>('speechfold.sparsity.ScheduleOptions');
 
 const SHAPES: readonly ScheduleShape[] = ['linear', 'cosine'];
 

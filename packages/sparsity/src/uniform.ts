@@ -4,8 +4,6 @@
  * result; the budget then holds within half a unit per group. Only when a bound clamps some group
  * does the integer fix-up spread the remainder (within one unit of the largest group).
  */
-// Core first, for its side effect: it loads reflect-metadata, which tsyringe needs when it loads.
-import '@speechfold/core';
 import type { Allocation, GroupBudgetInput, PolicyBounds, SparsityPolicy } from '@speechfold/core';
 import { injectable } from 'tsyringe';
 import { checkFeasible, fitKeep, groupLimits, solveScale, targetedParameters, toAllocations, type GroupLimit } from './budget';

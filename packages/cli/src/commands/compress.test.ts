@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Random, type Tensor } from '@speechfold/core';
-import { ffnForward, maxRelDiff, randomInput } from '@speechfold/fold';
+import { ffnForward, maxRelDiff, randomInput } from '@speechfold/fold/testing';
 import { createCheckpointSink, openCheckpoint } from '@speechfold/safetensors';
 import { synthesize } from '@speechfold/synth';
 import { main } from '../main';

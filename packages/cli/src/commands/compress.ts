@@ -5,24 +5,22 @@ import {
   FormatError,
   ModelDirCompressor,
   OptionError,
-  PathError,
   type Catalogue,
   type CompressionResult,
   type ProgressListener,
 } from '@speechfold/core';
-import { loadEngine, parseEngineId } from '@speechfold/engine-auto';
 import {
   createCompressionContainer,
   defaultAdapters,
   defaultCatalogue,
-  parseCap,
-  parseSwitch,
   resolveSpec,
   type CompressionSpec,
   type FoldSettings,
   type SpecInput,
 } from '@speechfold/presets';
-import { writeJsonAtomic } from '../json-file';
+import { withEngine } from '../command-run';
+import { readJson, writeJsonAtomic } from '../json-file';
+import { parseCap, parseNumber, parseSwitch } from '../options';
 
 /** Options of `speechfold compress`, as commander parses them (absent: the spec file's, else the defaults). */
 export interface CompressCommandOptions {
@@ -71,24 +69,6 @@ export interface CompressReport {
   versions: Record<string, string>;
 }
 
-function parseNumber(option: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const x = Number(value);
-  if (value.trim() === '' || !Number.isFinite(x)) throw new OptionError(option, `expected a number, got '${value}'`);
-  return x;
-}
-
-async function readJson(file: string, what: string): Promise<unknown> {
-  const text = await fs.readFile(file, 'utf8').catch((cause) => {
-    throw new PathError(file, `cannot read the ${what}: ${(cause as Error).message}`);
-  });
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new FormatError({ file }, `expected JSON ${what}: ${(cause as Error).message}`);
-  }
-}
-
 /** The run spec of the command line: the --spec file's fields, then every flag given over them. */
 export async function commandSpec(opts: CompressCommandOptions, catalogue: Catalogue): Promise<CompressionSpec> {
   const base = opts.spec === undefined ? {} : await readJson(opts.spec, 'run spec');
@@ -126,7 +106,7 @@ export async function runCompress(
 ): Promise<CompressReport> {
   const started = Date.now();
   const spec = await commandSpec(opts, catalogue);
-  const engineId = parseEngineId(opts.engine);
+  catalogue.get('engine', opts.engine, '--engine'); // known, checked before any work like every option
   // Every path is checked before any work: no output may be, hold or sit inside an input.
   const inputs = [input, ...[opts.policyFile, opts.spec].filter((f): f is string => f !== undefined)];
   await checkOutputPath(opts.out, { option: '--out', inputs, kind: 'dir', force: opts.force === true });
@@ -134,11 +114,7 @@ export async function runCompress(
     await checkOutputPath(opts.report, { option: '--report', inputs: [...inputs, opts.out], kind: 'file' });
   }
 
-  // The engine choice goes into the summary and report, not the progress stream, so that a refused
-  // input prints exactly one line.
-  const engineNotes: string[] = [];
-  const engine = await loadEngine(engineId, (e) => (e.type === 'info' ? void engineNotes.push(e.message) : progress(e)));
-  try {
+  return withEngine(catalogue, opts.engine, progress, async (engine, engineChoice) => {
     const container = createCompressionContainer({ engine, adapters: defaultAdapters(), spec, catalogue, progress });
     const result: CompressionResult = await container.resolve(ModelDirCompressor).compress(input, opts.out, { force: opts.force === true });
     const report: CompressReport = {
@@ -155,7 +131,7 @@ export async function runCompress(
       sparsity: { requested: spec.sparsity, ...result.sparsity },
       bytesSaved: !result.shapesKept,
       engine: engine.name,
-      engineChoice: engineNotes.join('; ') || `engine ${engine.name}`,
+      engineChoice,
       seed: spec.seed,
       seconds: (Date.now() - started) / 1000,
       versions: versions(),
@@ -170,9 +146,7 @@ export async function runCompress(
       }
     }
     return report;
-  } finally {
-    await engine.dispose();
-  }
+  });
 }
 
 function versions(): Record<string, string> {

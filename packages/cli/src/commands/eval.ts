@@ -1,7 +1,9 @@
-import { checkOutputPath, OptionError, type ProgressListener } from '@speechfold/core';
-import { loadEngine, parseEngineId } from '@speechfold/engine-auto';
+import { checkOutputPath, OptionError, type Catalogue, type ProgressListener } from '@speechfold/core';
 import { evaluate, loadRecognizer, type EvaluationReport } from '@speechfold/evaluate';
+import { defaultCatalogue } from '@speechfold/presets';
+import { withEngine } from '../command-run';
 import { writeJsonAtomic } from '../json-file';
+import { positiveInt } from '../options';
 
 /** Options of `speechfold eval`, as commander parses them. */
 export interface EvalCommandOptions {
@@ -23,26 +25,22 @@ export interface EvalJson extends EvaluationReport {
   engineChoice: string;
 }
 
-function positiveInt(option: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const x = Number(value);
-  if (!Number.isSafeInteger(x) || x < 1) throw new OptionError(option, `expected a positive integer, got '${value}'`);
-  return x;
-}
-
 /** Checks the options, loads the model and evaluates it. */
-export async function runEval(modelDir: string, opts: EvalCommandOptions, progress: ProgressListener): Promise<EvalJson> {
+export async function runEval(
+  modelDir: string,
+  opts: EvalCommandOptions,
+  progress: ProgressListener,
+  catalogue: Catalogue = defaultCatalogue(),
+): Promise<EvalJson> {
   const limit = positiveInt('--limit', opts.limit);
   const maxNewTokens = positiveInt('--max-new-tokens', opts.maxNewTokens);
   if (opts.normalizer !== undefined && opts.normalizer !== 'basic' && opts.normalizer !== 'whisper-english') {
     throw new OptionError('--normalizer', `expected basic or whisper-english, got '${opts.normalizer}'`);
   }
-  const engineId = parseEngineId(opts.engine);
+  catalogue.get('engine', opts.engine, '--engine');
   // Checked before the evaluation: never written over the model or the data, never found unwritable at the end.
   if (opts.json !== undefined) await checkOutputPath(opts.json, { option: '--json', inputs: [modelDir, opts.data], kind: 'file' });
-  const notes: string[] = [];
-  const engine = await loadEngine(engineId, (e) => (e.type === 'info' ? void notes.push(e.message) : progress(e)));
-  try {
+  return withEngine(catalogue, opts.engine, progress, async (engine, engineChoice) => {
     const recognizer = await loadRecognizer(modelDir, engine, { maxNewTokens });
     const report = await evaluate(recognizer, {
       data: opts.data,
@@ -56,14 +54,12 @@ export async function runEval(modelDir: string, opts: EvalCommandOptions, progre
       model: modelDir,
       data: opts.data,
       engine: engine.name,
-      engineChoice: notes.join('; ') || `engine ${engine.name}`,
+      engineChoice,
       ...report,
     };
     if (opts.json !== undefined) await writeJsonAtomic(opts.json, json);
     return json;
-  } finally {
-    await engine.dispose();
-  }
+  });
 }
 
 /** A short human summary of an evaluation. */

@@ -1,5 +1,6 @@
 import { OptionError } from '@speechfold/core';
 import { importCTranslate2Whisper } from '@speechfold/import-ctranslate2';
+import { list } from '../options';
 
 /** Options of `speechfold import`, as commander parses them. */
 export interface ImportCommandOptions {
@@ -19,6 +20,6 @@ export async function runImport(format: string, dir: string, opts: ImportCommand
     if (d !== 'F16' && d !== 'F32') throw new OptionError('--dtype', `expected f16 or f32, got '${opts.dtype}'`);
     dtype = d;
   }
-  const parts = opts.parts?.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = opts.parts === undefined ? undefined : list(opts.parts);
   return importCTranslate2Whisper(dir, opts.out, { dtype, parts });
 }

@@ -1,8 +1,8 @@
-import { OptionError, type ProgressListener } from '@speechfold/core';
-import { loadEngine, parseEngineId } from '@speechfold/engine-auto';
+import { OptionError, type Catalogue, type ProgressListener } from '@speechfold/core';
 import { defaultCatalogue } from '@speechfold/presets';
 import { reproduce, type ReproduceResult } from '@speechfold/reproduce';
-import type { PolicyName } from '@speechfold/sparsity';
+import { withEngine } from '../command-run';
+import { list, nonNegativeInt, positiveInt } from '../options';
 
 /** Options of `speechfold reproduce`, as commander parses them. */
 export interface ReproduceCommandOptions {
@@ -22,35 +22,46 @@ export interface ReproduceCommandOptions {
   force?: boolean;
 }
 
-const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
-
-function positiveInt(option: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const x = Number(value);
-  if (!Number.isSafeInteger(x) || x < 1) throw new OptionError(option, `expected a positive integer, got '${value}'`);
-  return x;
+/**
+ * The policies a reproduction can compare: the catalogue's, less those that need a per-layer table
+ * (a policy file) to run at all.
+ */
+export function reproduciblePolicies(catalogue: Catalogue = defaultCatalogue()): string[] {
+  return catalogue.names('policy').filter((p) => !NEEDS_TABLE.has(p));
 }
 
-/** Checks the options and runs (or resumes) the reproduction. */
-export async function runReproduce(opts: ReproduceCommandOptions, command: string, progress: ProgressListener): Promise<ReproduceResult> {
+const NEEDS_TABLE = new Set(['explicit']);
+
+/**
+ * Checks the options and runs (or resumes) the reproduction. Methods and policies are those of the
+ * shipped catalogue, which the reproduce package compresses with; `catalogue` provides the engine.
+ */
+export async function runReproduce(
+  opts: ReproduceCommandOptions,
+  command: string,
+  progress: ProgressListener,
+  catalogue: Catalogue = defaultCatalogue(),
+): Promise<ReproduceResult> {
   const sparsities = list(opts.sparsities).map((s) => {
     const x = Number(s);
     if (!(x > 0 && x < 1)) throw new OptionError('--sparsities', `expected numbers in (0, 1), got '${s}'`);
     return x;
   });
-  const catalogue = defaultCatalogue();
-  const methods = list(opts.methods).map((m) => catalogue.get('method', m, '--methods').name);
+  const shipped = defaultCatalogue();
+  const methods = list(opts.methods).map((m) => shipped.get('method', m, '--methods').name);
+  const allowed = reproduciblePolicies(shipped);
   const policies = list(opts.policies).map((p) => {
-    if (p !== 'uniform' && p !== 'mixed' && p !== 'schedule') {
-      throw new OptionError('--policies', `expected uniform, mixed or schedule (explicit needs a table), got '${p}'`);
+    if (!allowed.includes(p)) {
+      throw new OptionError('--policies', `expected ${allowed.join(', ')} (${[...NEEDS_TABLE].join(', ')} needs a table), got '${p}'`);
     }
-    return p as PolicyName;
+    return p;
   });
-  const seed = Number(opts.seed);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new OptionError('--seed', `expected a non-negative integer, got '${opts.seed}'`);
-  const engine = await loadEngine(parseEngineId(opts.engine), () => undefined);
-  try {
-    return await reproduce({
+  const seed = nonNegativeInt('--seed', opts.seed);
+  const limit = positiveInt('--limit', opts.limit);
+  const maxNewTokens = positiveInt('--max-new-tokens', opts.maxNewTokens);
+  // The engine's choice is not part of reproduce's output: its notes are dropped.
+  return withEngine(catalogue, opts.engine, () => undefined, (engine) =>
+    reproduce({
       model: opts.model,
       data: list(opts.data),
       out: opts.out,
@@ -59,15 +70,13 @@ export async function runReproduce(opts: ReproduceCommandOptions, command: strin
       policies,
       kinds: list(opts.groups),
       seed,
-      limit: positiveInt('--limit', opts.limit),
-      maxNewTokens: positiveInt('--max-new-tokens', opts.maxNewTokens),
+      limit,
+      maxNewTokens,
       command,
       reportOnly: opts.reportOnly === true,
       force: opts.force === true,
       engine,
       progress,
-    });
-  } finally {
-    await engine.dispose();
-  }
+    }),
+  );
 }

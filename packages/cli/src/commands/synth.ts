@@ -1,5 +1,6 @@
 import { ARCHS, synthesize, type SynthResult } from '@speechfold/synth';
 import { OptionError } from '@speechfold/core';
+import { nonNegativeInt } from '../options';
 
 /** Options of `speechfold synth`, as parsed. */
 export interface SynthCommandOptions {
@@ -15,10 +16,7 @@ const DTYPES = { f32: 'F32', f16: 'F16', bf16: 'BF16' } as const;
 export async function runSynth(options: SynthCommandOptions): Promise<SynthResult> {
   const dtype = DTYPES[options.dtype.toLowerCase() as keyof typeof DTYPES];
   if (!dtype) throw new OptionError('--dtype', `expected one of f32, f16, bf16, got '${options.dtype}'`);
-  const seed = Number(options.seed);
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new OptionError('--seed', `expected a non-negative integer, got '${options.seed}'`);
-  }
+  const seed = nonNegativeInt('--seed', options.seed);
   if (!(ARCHS as readonly string[]).includes(options.arch)) {
     throw new OptionError('--arch', `unknown architecture '${options.arch}'; expected one of ${ARCHS.join(', ')}`);
   }
