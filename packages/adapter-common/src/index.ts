@@ -2,7 +2,8 @@
  * What every model adapter shares (docs/adapters.md): the `speechfold` config key of extended and
  * dense exports, the export-mode config rewrite, the tensor-list check against a config, typed
  * config.json field reads, fold-group helpers, SpecAugment's config defaults, and writing checkpoint
- * JSON side files as save_pretrained does.
+ * JSON side files as save_pretrained does, and the wav2vec2-style speech encoder (conv feature encoder +
+ * Transformer encoder + CTC head) that the wav2vec2 and HuBERT adapters are parametrisations of.
  */
 export {
   SPEECHFOLD_KEY,
@@ -42,4 +43,32 @@ export {
 export type { ParameterSpec } from './parameter-spec';
 export { parseGroupKinds, responseActivation, unitsOf } from './group-kinds';
 export { checkpointJsonText, writeCheckpointJson } from './checkpoint-json';
-export { specAugmentDefaults, type SpecAugmentFields } from './spec-augment';
+export { readSpecAugmentFields, specAugmentDefaults, type SpecAugmentFields } from './spec-augment';
+export {
+  readSpeechEncoderConfig,
+  speechEncoderPresetFields,
+  type FeatExtractNorm,
+  type SpeechEncoderConfig,
+  type SpeechEncoderPresetFields,
+  type SpeechEncoderSize,
+} from './speech-encoder-config';
+export {
+  defaultSpeechEncoderLayout,
+  detectSpeechEncoderPrefix,
+  resolveSpeechEncoder,
+  speechEncoderLayerWidths,
+  speechEncoderParameters,
+  stockSpeechEncoderWidths,
+  validateSpeechEncoderModel,
+  type ResolvedSpeechEncoder,
+  type SpeechEncoderFamily,
+  type SpeechEncoderLayout,
+} from './speech-encoder';
+export {
+  rewriteSpeechEncoderConfig,
+  SPEECH_ENCODER_GROUP_KINDS,
+  SpeechEncoderAdapter,
+  speechEncoderGroupNames,
+  speechEncoderGroups,
+  type SpeechEncoderGroupKind,
+} from './speech-encoder-adapter';

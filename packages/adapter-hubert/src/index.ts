@@ -9,7 +9,7 @@ export {
   defaultHubertLayout,
   type HubertLayout,
 } from './architecture';
-export { validateHubertConfig, HUBERT_ARCHITECTURES } from './validate';
+export { validateHubertConfig, HUBERT_ARCHITECTURES, HUBERT_FAMILY } from './validate';
 export { HubertAdapter, hubertAdapter } from './adapter';
 export { HUBERT_GROUP_KINDS, hubertGroups, type HubertGroupKind } from './groups';
 export { validateHubertModel, detectHubertPrefix } from './model-check';

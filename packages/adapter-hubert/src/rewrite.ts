@@ -4,10 +4,8 @@
  * `speechfold` key; 'dense' only marks the export.
  */
 import type { ModelDescription } from '@speechfold/core';
-import { exportConfig, parseExportMode, widthsBeforeAndAfter } from '@speechfold/adapter-common';
-import { HUBERT_GROUP_KINDS, hubertGroupNames, hubertGroups } from './groups';
-import { resolveHubert } from './model-check';
-import { stockHubertWidths } from './widths';
+import { rewriteSpeechEncoderConfig } from '@speechfold/adapter-common';
+import { HUBERT_FAMILY } from './validate';
 
 /** The config.json of `model` compressed to `kept` units per group name, in export `mode`. */
 export function rewriteHubertConfig(
@@ -15,25 +13,5 @@ export function rewriteHubertConfig(
   kept: ReadonlyMap<string, number>,
   mode: string,
 ): Record<string, unknown> {
-  parseExportMode(mode);
-  const { config, layout } = resolveHubert(model);
-  const { before, after } = widthsBeforeAndAfter(
-    layout.layers,
-    hubertGroups(model, HUBERT_GROUP_KINDS),
-    kept,
-    (layer) => {
-      const names = hubertGroupNames(layer.index);
-      return { ffn: names.ffn, selfAttention: names.heads };
-    },
-  );
-  return exportConfig(
-    {
-      config: model.config,
-      stock: stockHubertWidths(config),
-      before,
-      after,
-      ffnField: { encoder: 'intermediate_size' },
-    },
-    mode,
-  );
+  return rewriteSpeechEncoderConfig(HUBERT_FAMILY, model, kept, mode);
 }

@@ -3,20 +3,13 @@
  * the `speechfold` key of an extended export. This is what a runtime needs to build a compressed
  * model, and what validation checks the tensors against.
  */
-import { readSpeechfoldKey, widthsFromKey, type LayerWidths } from '@speechfold/adapter-common';
+import { speechEncoderLayerWidths, stockSpeechEncoderWidths, type LayerWidths } from '@speechfold/adapter-common';
 import type { HubertConfig } from './config';
-import { validateHubertConfig } from './validate';
+import { HUBERT_FAMILY } from './validate';
 
 /** The widths the stock fields state: intermediate_size and num_attention_heads in every layer. */
 export function stockHubertWidths(config: HubertConfig): LayerWidths[] {
-  const headDim = config.hidden_size / config.num_attention_heads;
-  return Array.from({ length: config.num_hidden_layers }, (_, index) => ({
-    stack: 'encoder',
-    index,
-    ffnDim: config.intermediate_size,
-    selfAttentionHeads: config.num_attention_heads,
-    headDim,
-  }));
+  return stockSpeechEncoderWidths(config);
 }
 
 /**
@@ -25,8 +18,5 @@ export function stockHubertWidths(config: HubertConfig): LayerWidths[] {
  * config in errors.
  */
 export function hubertLayerWidths(config: unknown, file = 'config.json'): LayerWidths[] {
-  const typed = validateHubertConfig(config, file);
-  const stock = stockHubertWidths(typed);
-  const key = readSpeechfoldKey(config as Record<string, unknown>, file);
-  return key === null ? stock : widthsFromKey(key, stock, file);
+  return speechEncoderLayerWidths(HUBERT_FAMILY, config, file);
 }

@@ -3,7 +3,6 @@
  * compressed together (no shared tensors, unique names), each unit owns parameters, folding with
  * K = N changes nothing, and the adapter runs through core's Pipeline.
  */
-import { describe, expect, it } from '@jest/globals';
 import {
   parametersPerUnit,
   Pipeline,
@@ -17,7 +16,8 @@ import {
 } from '@speechfold/core';
 import { MemorySink, MemorySource } from '@speechfold/core/testing';
 import { FoldingMerger, MagnitudeScorer, StructuredPruner, UnitFeatureExtractor } from '@speechfold/fold';
-import type { KitContext } from './context';
+import { check, doesNotThrow, noProblems, sameJson } from './assertions';
+import type { KitCheck } from './context';
 import { foldModel, roundRobinLabels } from './fold-model';
 import { describeModel, type TestModel } from './model';
 
@@ -76,28 +76,36 @@ const ROUND_ROBIN: Clusterer = {
   }),
 };
 
-/** Registers the fold-group checks. */
-export function groupChecks(ctx: KitContext): void {
-  const { adapter, kinds } = ctx.spec;
+const SECTION = 'fold groups';
 
-  describe('fold groups', () => {
-    it('lists groups whose slices fit their tensors', () => {
+/** The fold-group checks. */
+export const GROUP_CHECKS: readonly KitCheck[] = [
+  {
+    section: SECTION,
+    name: 'lists groups whose slices fit their tensors',
+    run: (ctx) => {
       const groups = ctx.groups();
-      expect(groups.length).toBeGreaterThan(0);
-      expect(groups.flatMap((g) => sliceProblems(g, ctx.model()))).toEqual([]);
-    });
-
-    it('gives each requested kind alone exactly its groups of the combined list', () => {
+      check(groups.length > 0, `groups(model, ${JSON.stringify(ctx.spec.kinds)}) is empty`);
+      noProblems(groups.flatMap((g) => sliceProblems(g, ctx.model())), 'slices that do not fit');
+    },
+  },
+  {
+    section: SECTION,
+    name: 'gives each requested kind alone exactly its groups of the combined list',
+    run: (ctx) => {
       const all = ctx.groups();
-      for (const kind of kinds) {
-        const alone = adapter.groups(describeModel(ctx.model()), [kind]);
-        expect(alone.length).toBeGreaterThan(0);
-        expect(alone.map((g) => g.name)).toEqual(all.filter((g) => g.kind === kind).map((g) => g.name));
+      for (const kind of ctx.spec.kinds) {
+        const alone = ctx.spec.adapter.groups(describeModel(ctx.model()), [kind]).map((g) => g.name);
+        check(alone.length > 0, `groups(model, ['${kind}']) is empty`);
+        sameJson(alone, all.filter((g) => g.kind === kind).map((g) => g.name), `groups(model, ['${kind}'])`);
       }
-      expect(all.filter((g) => !kinds.includes(g.kind)).map((g) => g.name)).toEqual([]);
-    });
-
-    it('keeps groups of all offered kinds disjoint (no tensor in two groups) and uniquely named', () => {
+      noProblems(all.filter((g) => !ctx.spec.kinds.includes(g.kind)).map((g) => `${g.name} (${g.kind})`), 'groups of kinds not requested');
+    },
+  },
+  {
+    section: SECTION,
+    name: 'keeps groups of all offered kinds disjoint (no tensor in two groups) and uniquely named',
+    run: (ctx) => {
       const owner = new Map<string, string>();
       const clashes: string[] = [];
       for (const group of ctx.groups()) {
@@ -107,23 +115,28 @@ export function groupChecks(ctx: KitContext): void {
           owner.set(slice.tensor, group.name);
         }
       }
-      expect(clashes).toEqual([]);
+      noProblems(clashes, 'tensors in two groups');
       const names = ctx.groups().map((g) => g.name);
-      expect(new Set(names).size).toBe(names.length);
-    });
-
-    it('gives every group a stack, a layer index and parameters per unit > 0', () => {
+      noProblems(names.filter((n, i) => names.indexOf(n) !== i), 'group names used twice');
+    },
+  },
+  {
+    section: SECTION,
+    name: 'gives every group a stack, a layer index and parameters per unit > 0',
+    run: (ctx) => {
       const shapeOf = (name: string): readonly number[] => ctx.model().tensors.get(name)?.shape ?? [];
+      const problems: string[] = [];
       for (const group of ctx.groups()) {
-        expect({
-          group: group.name,
-          ok: group.stack !== '' && Number.isInteger(group.layer) && group.layer >= 0,
-        }).toEqual({ group: group.name, ok: true });
-        expect(parametersPerUnit(group, shapeOf)).toBeGreaterThan(0);
+        if (group.stack === '' || !Number.isInteger(group.layer) || group.layer < 0) problems.push(`${group.name}: stack '${group.stack}', layer ${group.layer}`);
+        if (!(parametersPerUnit(group, shapeOf) > 0)) problems.push(`${group.name}: no parameters per unit`);
       }
-    });
-
-    it('folding every group with K = N (identity labels) leaves every tensor identical', () => {
+      noProblems(problems, 'groups');
+    },
+  },
+  {
+    section: SECTION,
+    name: 'folding every group with K = N (identity labels) leaves every tensor identical',
+    run: (ctx) => {
       const model = ctx.model();
       const groups = ctx.groups();
       const folded = foldModel(model, groups, new Map(groups.map((g) => [g.name, g.units])));
@@ -134,11 +147,15 @@ export function groupChecks(ctx: KitContext): void {
           changed.push(name);
         }
       }
-      expect(changed).toEqual([]);
-    });
-
-    it("runs through core's Pipeline, and the extended config of the result validates", async () => {
-      const model = ctx.model();
+      noProblems(changed, 'tensors changed by an identity fold');
+    },
+  },
+  {
+    section: SECTION,
+    name: "runs through core's Pipeline, and the extended config of the result validates",
+    run: async ({ spec, model: get }) => {
+      const model = get();
+      const { adapter, kinds } = spec;
       const description = describeModel(model);
       const source = new MemorySource(model.tensors);
       const sink = new MemorySink();
@@ -155,11 +172,11 @@ export function groupChecks(ctx: KitContext): void {
       );
       const result = await pipeline.run(description, source, sink);
       await sink.commit();
-      expect(result.adapter).toBe(adapter.id);
-      expect(result.exportMode).toBe('extended');
+      check(result.adapter === adapter.id, `the Pipeline chose adapter '${result.adapter}', not '${adapter.id}'`);
+      check(result.exportMode === 'extended', `export mode '${String(result.exportMode)}', expected 'extended'`);
       const config = adapter.rewriteConfig(description, result.kept, 'extended');
-      expect(result.config).toEqual(config);
-      expect(() => adapter.validate(describeModel({ config, tensors: sink.committed }))).not.toThrow();
-    });
-  });
-}
+      sameJson(result.config, config, "the Pipeline's config against rewriteConfig(..., 'extended')");
+      doesNotThrow(() => adapter.validate(describeModel({ config, tensors: sink.committed })), 'validate() of the compressed model');
+    },
+  },
+];

@@ -12,6 +12,7 @@ import {
   readLayerCount,
   readNumber,
   readString,
+  readSpecAugmentFields,
   readStringArray,
   type RawConfig,
 } from '@speechfold/adapter-common';
@@ -105,12 +106,7 @@ export function validateWhisperConfig(config: unknown, file: string): WhisperCon
     use_weighted_layer_sum: readBool(raw, file, 'use_weighted_layer_sum', false),
     classifier_proj_size: readInt(raw, file, 'classifier_proj_size', 1, 256),
     apply_spec_augment: readBool(raw, file, 'apply_spec_augment', false),
-    mask_time_prob: readNumber(raw, file, 'mask_time_prob', 0, 1, 0.05),
-    mask_time_length: readInt(raw, file, 'mask_time_length', 1, 10),
-    mask_time_min_masks: readInt(raw, file, 'mask_time_min_masks', 0, 2),
-    mask_feature_prob: readNumber(raw, file, 'mask_feature_prob', 0, 1, 0),
-    mask_feature_length: readInt(raw, file, 'mask_feature_length', 1, 10),
-    mask_feature_min_masks: readInt(raw, file, 'mask_feature_min_masks', 0, 0),
+    ...readSpecAugmentFields(raw, file),
     median_filter_width: readInt(raw, file, 'median_filter_width', 1, 7),
   };
   if (result.num_hidden_layers !== encoderLayers) {

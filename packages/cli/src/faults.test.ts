@@ -74,15 +74,17 @@ describe('outputs never overwrite inputs (checked before any work)', () => {
     expectOneLine(err, '--json', 'inside the input');
   });
 
-  it('eval --json in a missing dir fails before the evaluation, in one line (defect 9)', async () => {
-    const { code, err, out } = await run('eval', model, '--data', DATA, '--json', path.join(root, 'no', 'dir', 'x.json'), '--quiet');
+  it('eval --json where no dir can be made (under a file) fails before the evaluation, in one line (defect 9)', async () => {
+    fs.writeFileSync(path.join(root, 'file'), 'mine');
+    const { code, err, out } = await run('eval', model, '--data', DATA, '--json', path.join(root, 'file', 'dir', 'x.json'), '--quiet');
     expect(code).toBe(EXIT_USAGE);
-    expectOneLine(err, '--json', 'does not exist');
+    expectOneLine(err, '--json', 'cannot be created: this is not a directory');
     expect(out).toBe('');
+    expect(fs.readFileSync(path.join(root, 'file'), 'utf8')).toBe('mine');
   });
 
   it.each([
-    ['a missing dir', (r: string) => path.join(r, 'no', 'report.json'), 'does not exist'],
+    ['a dir under a file', (r: string) => fs.writeFileSync(path.join(r, 'file'), '') ?? path.join(r, 'file', 'no', 'report.json'), 'cannot be created'],
     ['a dir', (r: string) => fs.mkdirSync(path.join(r, 'adir'), { recursive: true }) ?? path.join(r, 'adir'), 'is a directory'],
   ])('compress --report into %s fails before any work, leaving no output (defect 8)', async (_what, report, message) => {
     const { code, err } = await run('compress', model, '--out', path.join(root, 'm2'), '--report', report(root), '--quiet');
@@ -135,6 +137,16 @@ describe('disk full', () => {
     failWith('ENOSPC', (f) => f.includes('report.json'), 'writeFile');
     const report = path.join(root, 'report.json');
     const { code, err } = await run('compress', model, '--out', path.join(root, 'm2'), '--report', report, '--quiet');
+    expect(code).toBe(EXIT_USAGE);
+    expectOneLine(err, 'report.json: cannot write: ENOSPC');
+    expect(fs.readdirSync(root)).toEqual(['m']);
+  });
+
+  it('while writing the report into new dirs: the dirs made for the output and the report go too', async () => {
+    failWith('ENOSPC', (f) => f.includes('report.json'), 'writeFile');
+    const out = path.join(root, 'new', 'models', 'm2');
+    const report = path.join(root, 'new', 'reports', 'report.json');
+    const { code, err } = await run('compress', model, '--out', out, '--report', report, '--quiet');
     expect(code).toBe(EXIT_USAGE);
     expectOneLine(err, 'report.json: cannot write: ENOSPC');
     expect(fs.readdirSync(root)).toEqual(['m']);

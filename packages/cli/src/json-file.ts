@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { FormatError, PathError, withPathErrors } from '@speechfold/core';
+import { createParentDirs, FormatError, PathError, removeEmptyDirs, withPathErrors } from '@speechfold/core';
 
 /** Parses the JSON file `file`; a PathError when it cannot be read, a FormatError when it is not JSON. */
 export async function readJson(file: string, what: string): Promise<unknown> {
@@ -18,10 +18,14 @@ export async function readJson(file: string, what: string): Promise<unknown> {
   }
 }
 
-/** Writes `value` as indented JSON to `file` through a temp file beside it; on failure nothing is left. */
+/**
+ * Writes `value` as indented JSON to `file` through a temp file beside it, creating its missing parent
+ * dirs first (the caller checked the path with checkOutputPath); on failure nothing is left.
+ */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   const absolute = path.resolve(file);
   const temp = path.join(path.dirname(absolute), `.${path.basename(absolute)}.${process.pid}.tmp`);
+  const created = await createParentDirs(absolute);
   try {
     await withPathErrors(file, 'write', async () => {
       await fs.writeFile(temp, JSON.stringify(value, null, 2) + '\n');
@@ -29,6 +33,7 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
     });
   } catch (error) {
     await fs.rm(temp, { force: true });
+    await removeEmptyDirs(created);
     throw error;
   }
 }

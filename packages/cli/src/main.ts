@@ -1,43 +1,70 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import type { Catalogue, ChoiceKind } from '@speechfold/core';
 import { defaultCatalogue } from '@speechfold/presets';
 import { formatChoices } from './choices';
 import { withProgress } from './command-run';
 import { describeFailure, EXIT_OK, EXIT_USAGE } from './exit';
 import { processIO, type CliIO } from './io';
-import { formatInspect, inspectCheckpoint } from './commands/inspect';
+import { ADAPTER_OPTION_HELP, collect, formatInspectWithAdapter, inspectWithAdapters } from './adapters';
 import { runSynth } from './commands/synth';
 import { formatCompressSummary, runCompress, type CompressCommandOptions } from './commands/compress';
 import { formatEvalSummary, runEval, type EvalCommandOptions } from './commands/eval';
 import { runImport, type ImportCommandOptions } from './commands/import';
 import { reproduciblePolicies, runReproduce, type ReproduceCommandOptions } from './commands/reproduce';
 import { installSignalHandlers } from './signals';
+import { cliVersion } from './version';
+
+/** The 'Examples:' block of a command's --help: each line a command to copy. */
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+}
 
 /** Builds the command tree. Actions write through `io` and never call process.exit. */
 function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command {
   const program = new Command('speechfold')
     .description('Data-free, training-free compression of speech foundation models by k-means channel folding.')
+    .version(cliVersion(), '-V, --version', 'print the version of speechfold')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined })
-    .showHelpAfterError(false);
+    // Set before the commands are added, which inherit it: options they cannot run without say so.
+    .configureHelp({
+      optionDescription: (option) => {
+        const text = Help.prototype.optionDescription.call(new Help(), option);
+        return option.mandatory ? `${text} (required)` : text;
+      },
+    })
+    .showHelpAfterError(false)
+    .addHelpText(
+      'after',
+      examples(
+        'speechfold synth --arch whisper-tiny --out models/whisper-tiny',
+        'speechfold compress models/whisper-tiny --out models/whisper-tiny-fold-10 --sparsity 0.1',
+        'speechfold eval models/whisper-tiny-fold-10 --data LibriSpeech/test-clean --limit 20',
+        'speechfold <command> --help    (each command\'s options and examples)',
+      ),
+    );
 
   program
     .command('inspect')
     .description('list the tensors (name, dtype, shape), parameter count and config of a checkpoint')
     .argument('<path>', 'a .safetensors file or a model dir')
-    .option('--json', 'print JSON: {path, tensors: [{name, dtype, shape}], parameters, config}')
-    .action(async (target: string, opts: { json?: boolean }) => {
-      const report = await inspectCheckpoint(target);
-      io.stdout(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatInspect(report));
+    .option('--json', 'print JSON: {path, tensors: [{name, dtype, shape}], parameters, config, adapter}')
+    .option('--adapter <module>', ADAPTER_OPTION_HELP, collect)
+    .addHelpText('after', examples('speechfold inspect models/whisper-tiny', 'speechfold inspect models/whisper-tiny/model.safetensors --json'))
+    .action(async (target: string, opts: { json?: boolean; adapter?: string[] }) => {
+      const report = await inspectWithAdapters(target, opts.adapter);
+      io.stdout(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatInspectWithAdapter(report));
     });
 
   program
     .command('synth')
     .description('write a checkpoint with real HF names, shapes and config, and seeded random weights')
+    .usage('--arch <arch> --out <dir> [options]')
     .requiredOption('--arch <arch>', 'hubert-tiny|hubert-base|hubert-large|whisper-tiny|whisper-tiny.en|whisper-base|whisper-large-v3')
     .requiredOption('--out <dir>', 'output dir (must not exist or be empty)')
     .option('--dtype <dtype>', 'f32|f16|bf16', 'f32')
     .option('--seed <n>', 'random seed', '0')
+    .addHelpText('after', examples('speechfold synth --arch whisper-tiny --out models/whisper-tiny', 'speechfold synth --arch hubert-base --out models/hubert-base --dtype f16 --seed 1'))
     .action(async (opts: { arch: string; out: string; dtype: string; seed: string }) => {
       const result = await runSynth(opts);
       io.stdout(
@@ -55,8 +82,9 @@ function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command 
   program
     .command('compress')
     .description('compress a checkpoint dir into a smaller one (folding, or magnitude pruning as the baseline)')
+    .usage('<model-dir> --out <dir> [options]')
     .argument('<model-dir>', 'a local HF checkpoint dir (config.json + model.safetensors)')
-    .requiredOption('--out <dir>', 'output dir (must not exist unless --force; never the input)')
+    .requiredOption('--out <dir>', 'output dir (must not exist unless --force; never the input; missing parents are created)')
     .option('--spec <file>', 'a run spec (JSON: method, sparsity, policy, groups, export, seed, ...); flags given override it')
     .addOption(choice('--method <name>', 'compression method (default fold: the chosen folding recipe; kmeans: the paper\'s)', 'method'))
     .option('--sparsity <s>', 'share of the targeted parameters to remove, in [0, 1) (default 0.1)')
@@ -75,8 +103,17 @@ function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command 
     .addOption(engineOption())
     .option('--report <file>', 'write the JSON report there')
     .option('--force', 'replace an existing output dir')
+    .option('--adapter <module>', ADAPTER_OPTION_HELP, collect)
     .option('--quiet', 'no progress output')
-    .addHelpText('after', '\nExamples:\n  speechfold compress whisper-base --out whisper-base-fold-10 --sparsity 0.1\n  speechfold compress m --out m2 --spec spec.json --report m2.json\n\nEvery choice with its description: speechfold choices')
+    .addHelpText(
+      'after',
+      examples(
+        'speechfold compress whisper-base --out whisper-base-fold-10 --sparsity 0.1',
+        'speechfold compress whisper-base --out out/whisper-base-magnitude-20 --method magnitude --sparsity 0.2 --report out/magnitude-20.json',
+        'speechfold compress m --out m2 --spec spec.json --report m2.json',
+        'speechfold compress whisper-base --out whisper-base-mixed --policy mixed --export dense   (stock loaders run it)',
+      ) + '\n\nEvery choice with its description: speechfold choices',
+    )
     .action((input: string, opts: CompressCommandOptions & { quiet?: boolean }) =>
       withProgress(io, opts.quiet === true, (progress) => runCompress(input, opts, progress, catalogue), formatCompressSummary),
     );
@@ -85,11 +122,13 @@ function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command 
     .command('choices')
     .description('list the named choices (methods, clusterers, features, pruners, scorers, policies, export formats, engines)')
     .argument('[kind]', 'one kind only')
+    .addHelpText('after', examples('speechfold choices', 'speechfold choices export'))
     .action((kind?: string) => io.stdout(formatChoices(catalogue, kind)));
 
   program
     .command('eval')
     .description('transcribe a LibriSpeech split (or a file list) with a HuBERT-CTC or Whisper checkpoint and score WER')
+    .usage('<model-dir> --data <path> [options]')
     .argument('<model-dir>', 'a local checkpoint dir (stock HF or a speechfold extended export)')
     .requiredOption('--data <path>', 'a LibriSpeech split dir (speaker/chapter/*.flac + *.trans.txt) or a list file')
     .option('--limit <n>', 'only the first N utterances')
@@ -99,7 +138,15 @@ function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command 
     .option('--resample', 'resample audio that is not 16 kHz (default: such a file is skipped)')
     .option('--normalizer <style>', 'basic|whisper-english (default: whisper-english for Whisper, basic for HuBERT)')
     .option('--max-new-tokens <n>', 'Whisper: most tokens generated per utterance')
+    .option('--adapter <module>', ADAPTER_OPTION_HELP, collect)
     .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      examples(
+        'speechfold eval whisper-base-fold-10 --data LibriSpeech/test-clean --json out/wer.json',
+        'speechfold eval hubert-base --data list.tsv --limit 50 --normalizer basic   (list.tsv: path<TAB>reference per line)',
+      ),
+    )
     .action((modelDir: string, opts: EvalCommandOptions & { quiet?: boolean }) =>
       withProgress(io, opts.quiet === true, (progress) => runEval(modelDir, opts, progress, catalogue), formatEvalSummary),
     );
@@ -107,11 +154,19 @@ function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command 
   program
     .command('import')
     .description('convert a checkpoint of another format into an HF-layout dir (formats: ctranslate2)')
+    .usage('<format> <dir> --out <hf-dir> [options]')
     .argument('<format>', 'ctranslate2 (a faster-whisper / CTranslate2 Whisper model dir)')
     .argument('<dir>', 'the model dir (config.json, tokenizer.json, model.bin)')
     .requiredOption('--out <dir>', 'output HF checkpoint dir (must not exist or be empty)')
     .option('--parts <files>', 'model.bin split into parts: the part files, comma-separated, in order')
     .option('--dtype <dtype>', 'f16|f32 (default: f16 when every weight is f16)')
+    .addHelpText(
+      'after',
+      examples(
+        'speechfold import ctranslate2 faster-whisper-base --out models/whisper-base',
+        'speechfold import ctranslate2 data --out models/whisper-base --parts data/model.bin.part1,data/model.bin.part2',
+      ),
+    )
     .action(async (format: string, dir: string, opts: ImportCommandOptions) => {
       const result = await runImport(format, dir, opts);
       io.stdout(`wrote ${opts.out}: ${result.parameters.toLocaleString('en-US')} parameters, ${result.files.length} files\n`);
@@ -120,6 +175,7 @@ function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command 
   program
     .command('reproduce')
     .description('the paper\'s comparison: compress at each sparsity with each method and policy, evaluate WER on each set (resumable)')
+    .usage('--model <dir> --data <dirs> --out <dir> [options]')
     .requiredOption('--model <dir>', 'the uncompressed checkpoint dir')
     .requiredOption('--data <dirs>', 'split dirs, comma-separated (e.g. .../test-clean,.../test-other)')
     .requiredOption('--out <dir>', 'results dir: table.md, results.json, *.svg, models/, cells/ (reused to resume)')
@@ -135,6 +191,14 @@ function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command 
     .option('--report-only', 'compute nothing: write the table and plots from the cells already finished')
     .option('--force', 'start afresh: remove the cells and models of an earlier run with other settings in --out')
     .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      examples(
+        'speechfold reproduce --model models/whisper-base --data LibriSpeech/test-clean,LibriSpeech/test-other --out results/whisper-base',
+        'speechfold reproduce --model models/whisper-tiny --data LibriSpeech/test-clean --out results/tiny --sparsities 0.1 --limit 20',
+        'speechfold reproduce --model models/whisper-base --data LibriSpeech/test-clean --out results/whisper-base --report-only',
+      ),
+    )
     .action((opts: ReproduceCommandOptions & { quiet?: boolean }) =>
       withProgress(
         io,
@@ -159,6 +223,8 @@ export async function main(argv: string[], io: CliIO = processIO, catalogue: Cat
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return EXIT_OK; // --help, --version
+      // Bare `speechfold` (no command): commander printed the help on stderr; a usage error, as commander has it.
+      if (error.code === 'commander.help') return EXIT_USAGE;
       io.stderr(`speechfold: ${error.message.replace(/^error: /, '')}\n`);
       return EXIT_USAGE;
     }

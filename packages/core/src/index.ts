@@ -41,7 +41,7 @@ export type {
   SparsityPolicy,
   UnitScorer,
 } from './method';
-export { Pipeline, type CompressionResult, type GroupReport, type RunOptions } from './pipeline';
+export { Pipeline, SPARSITY_WARNING_TOLERANCE, type CompressionResult, type GroupReport, type RunOptions } from './pipeline';
 export {
   autoExport,
   extendedExport,
@@ -51,6 +51,31 @@ export {
   type ExportFormats,
 } from './export-format';
 export { Catalogue, type Choice, type ChoiceKind, type ChoiceKinds, type ChoiceOptions, type MethodRecipe } from './catalogue';
-export { checkModelDir, ModelDirCompressor, type ModelDirOptions } from './model-dir';
-export { checkOutputPath, describeFileSystemError, isFileSystemError, withPathErrors, type OutputPathCheck } from './output-path';
-export { partialDirFor, registerPartialDir, removePartialDirs, removeStalePartialDirs } from './partial-dirs';
+export {
+  checkModelDir,
+  isSyntheticModelDir,
+  looksLikeHubId,
+  missingModelPathError,
+  ModelDirCompressor,
+  SYNTHETIC_MARKER_FILE,
+  type ModelDirOptions,
+} from './model-dir';
+export { exportLoaders, renderModelCard, SOURCE_README, type ModelCardFacts } from './model-card';
+export {
+  checkOutputPath,
+  createParentDirs,
+  describeFileSystemError,
+  isFileSystemError,
+  missingParentDirs,
+  removeEmptyDirs,
+  withPathErrors,
+  type OutputPathCheck,
+} from './output-path';
+export {
+  createPartialDir,
+  partialDirFor,
+  registerPartialDir,
+  removePartialDirs,
+  removeStalePartialDirs,
+  type PartialDir,
+} from './partial-dirs';

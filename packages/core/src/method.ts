@@ -130,6 +130,11 @@ export interface SparsityPolicy {
   readonly name: string;
   /** True when allocate() calls the groups' cost functions (they cost a clustering each). */
   readonly needsCost: boolean;
+  /**
+   * True when the policy's own options set the budget (explicit's per-group table), not the requested
+   * sparsity: the pipeline then does not warn when the achieved sparsity differs from it.
+   */
+  readonly ownBudget?: boolean;
   allocate(groups: GroupBudgetInput[], sparsity: number, bounds?: PolicyBounds): Promise<Allocation[]>;
 }
 

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OptionError, PathError } from './errors';
-import { checkOutputPath, resolveRealPath, withPathErrors } from './output-path';
+import { checkOutputPath, createParentDirs, missingParentDirs, removeEmptyDirs, resolveRealPath, withPathErrors } from './output-path';
 
 let root: string;
 let model: string;
@@ -52,15 +52,41 @@ describe('checkOutputPath', () => {
     await expect(checkOutputPath(model, asDir([model], true))).rejects.toThrow(/is the input/);
   });
 
-  it('refuses a missing or non-dir parent, a dir given as a file, an existing dir without force', async () => {
-    await expect(checkOutputPath(path.join(root, 'no', 'x.json'), asFile([model]))).rejects.toThrow(PathError);
-    await expect(checkOutputPath(path.join(root, 'no', 'x.json'), asFile([model]))).rejects.toThrow(/parent of --report .* does not exist/);
+  it('refuses a non-dir parent (or ancestor), a dir given as a file, an existing dir without force', async () => {
     await fs.writeFile(path.join(root, 'file'), '');
+    await expect(checkOutputPath(path.join(root, 'file', 'x.json'), asFile([model]))).rejects.toThrow(PathError);
     await expect(checkOutputPath(path.join(root, 'file', 'x.json'), asFile([model]))).rejects.toThrow(/is not a directory/);
+    await expect(checkOutputPath(path.join(root, 'file', 'a', 'b', 'x.json'), asFile([model]))).rejects.toThrow(
+      `${path.join(root, 'file')}: the parent of --report '${path.join(root, 'file', 'a', 'b', 'x.json')}' cannot be created: this is not a directory`,
+    );
     await fs.mkdir(path.join(root, 'adir'));
     await expect(checkOutputPath(path.join(root, 'adir'), asFile([model]))).rejects.toThrow(/is a directory; expected a file path/);
     await expect(checkOutputPath(path.join(root, 'adir'), asDir([model]))).rejects.toThrow(/already exists; pass --force/);
     await expect(checkOutputPath(path.join(root, 'file'), asDir([model], true))).rejects.toThrow(/not a dir/);
+  });
+
+  it('accepts an output whose parents are missing, creating nothing, but never inside or holding an input', async () => {
+    const nested = path.join(root, 'a', 'b', 'c');
+    expect(await checkOutputPath(nested, asDir([model]))).toBe(nested);
+    expect(await checkOutputPath(path.join(root, 'x', 'y', 'r.json'), asFile([model]))).toBe(path.join(root, 'x', 'y', 'r.json'));
+    expect((await fs.readdir(root)).sort()).toEqual(['model']);
+    await expect(checkOutputPath(path.join(model, 'a', 'b'), asDir([model]))).rejects.toThrow(/inside the input/);
+    await expect(checkOutputPath(path.join(model, 'a', 'r.json'), asFile([model]))).rejects.toThrow(/inside the input/);
+    // An input below a missing dir cannot exist, but a missing input is skipped, not held.
+    await expect(checkOutputPath(path.join(root, 'a'), asDir([path.join(root, 'a', 'b', 'input')]))).rejects.toThrow(/holds the input/);
+    expect((await fs.readdir(root)).sort()).toEqual(['model']);
+  });
+
+  it('refuses an output whose nearest existing ancestor is not writable', async () => {
+    if (process.getuid?.() === 0) return; // root writes anywhere
+    const locked = path.join(root, 'locked');
+    await fs.mkdir(locked, { mode: 0o500 });
+    try {
+      await expect(checkOutputPath(path.join(locked, 'a', 'out'), asDir([model]))).rejects.toThrow(/cannot create the parent dirs of --out/);
+      await expect(checkOutputPath(path.join(locked, 'out'), asDir([model]))).rejects.toThrow(/cannot write in the parent of --out/);
+    } finally {
+      await fs.chmod(locked, 0o700);
+    }
   });
 
   it('accepts a fresh path beside the input and returns it absolute', async () => {
@@ -68,6 +94,26 @@ describe('checkOutputPath', () => {
     expect(await checkOutputPath(path.join(root, 'report.json'), asFile([model, path.join(root, 'missing-input')]))).toBe(path.join(root, 'report.json'));
     await fs.mkdir(path.join(root, 'adir'));
     expect(await checkOutputPath(path.join(root, 'adir'), asDir([model], true))).toBe(path.join(root, 'adir'));
+  });
+});
+
+describe('createParentDirs', () => {
+  it('creates the missing parents (mkdir -p) and names them deepest first; removeEmptyDirs undoes it', async () => {
+    const out = path.join(root, 'a', 'b', 'c', 'out');
+    expect(await missingParentDirs(out)).toEqual([path.join(root, 'a', 'b', 'c'), path.join(root, 'a', 'b'), path.join(root, 'a')]);
+    const created = await createParentDirs(out);
+    expect(created).toEqual([path.join(root, 'a', 'b', 'c'), path.join(root, 'a', 'b'), path.join(root, 'a')]);
+    expect((await fs.stat(path.join(root, 'a', 'b', 'c'))).isDirectory()).toBe(true);
+    expect(await createParentDirs(out)).toEqual([]);
+    await removeEmptyDirs(created);
+    expect((await fs.readdir(root)).sort()).toEqual(['model']);
+  });
+
+  it('removes only empty dirs: what another writer put there stays, with its ancestors', async () => {
+    const created = await createParentDirs(path.join(root, 'a', 'b', 'out'));
+    await fs.writeFile(path.join(root, 'a', 'theirs.txt'), 'keep');
+    await removeEmptyDirs(created);
+    expect(await fs.readdir(path.join(root, 'a'))).toEqual(['theirs.txt']);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The one guard every writer calls before doing any work: an output path may never be, sit inside or
- * hold an input (model dir, data dir, list file), and its parent must be a writable dir. And the one
- * wrapper that turns a filesystem failure into a PathError naming the path.
+ * hold an input (model dir, data dir, list file), and its parent must be a writable dir or creatable
+ * in one (its missing parents are made by `createParentDirs`, only once every check has passed). And
+ * the one wrapper that turns a filesystem failure into a PathError naming the path.
  */
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -46,8 +47,10 @@ function within(inner: string, outer: string): boolean {
 /**
  * Refuses `output` (with an OptionError or PathError naming it) when it is, lies inside or holds one of
  * `check.inputs`; when a 'dir' output is the filesystem root or holds the current dir; when a 'file'
- * output is a dir; when a 'dir' output exists without `force`; or when its parent is missing, not a
- * dir or not writable. Returns the absolute path to write.
+ * output is a dir; when a 'dir' output exists without `force`; or when its parent is not a dir or not
+ * writable. A missing parent is fine when its nearest existing ancestor is a writable dir (the writer
+ * creates the missing dirs with `createParentDirs` when it starts writing); nothing is created here.
+ * Returns the absolute path to write.
  */
 export async function checkOutputPath(output: unknown, check: OutputPathCheck): Promise<string> {
   const { option } = check;
@@ -72,15 +75,59 @@ export async function checkOutputPath(output: unknown, check: OutputPathCheck): 
     if (check.force !== true) throw new PathError(output, `given as ${option}: already exists; pass --force to replace it`);
   }
   const parent = path.dirname(absolute);
-  const parentStat = await fs.stat(parent).catch(() => null);
-  if (!parentStat) throw new PathError(parent, `the parent of ${option} '${output}' does not exist`);
-  if (!parentStat.isDirectory()) throw new PathError(parent, `the parent of ${option} '${output}' is not a directory`);
+  // The nearest existing ancestor of the output: its parent, or the dir under which the missing
+  // parents will be created.
+  let existing = parent;
+  let existingStat = await fs.stat(existing).catch(() => null);
+  while (!existingStat && path.dirname(existing) !== existing) {
+    existing = path.dirname(existing);
+    existingStat = await fs.stat(existing).catch(() => null);
+  }
+  const missing = existing !== parent;
+  if (!existingStat || !existingStat.isDirectory()) {
+    throw new PathError(existing, `the parent of ${option} '${output}' ${missing ? 'cannot be created: this is not a directory' : 'is not a directory'}`);
+  }
   try {
-    await fs.access(parent, fsConstants.W_OK);
+    await fs.access(existing, fsConstants.W_OK);
   } catch {
-    throw new PathError(parent, `cannot write in the parent of ${option} '${output}'`);
+    throw new PathError(existing, missing ? `cannot create the parent dirs of ${option} '${output}' in this dir` : `cannot write in the parent of ${option} '${output}'`);
   }
   return absolute;
+}
+
+/** The missing ancestors of `output`'s parent dir, deepest first (empty when the parent exists). */
+export async function missingParentDirs(output: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let dir = path.dirname(path.resolve(output)); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    if (await fs.stat(dir).catch(() => null)) break;
+    missing.push(dir);
+  }
+  return missing;
+}
+
+/**
+ * Creates the missing parent dirs of `output` (mkdir -p), for a writer whose checks (checkOutputPath)
+ * have all passed; returns the dirs it created, deepest first, for `removeEmptyDirs` on failure.
+ */
+export async function createParentDirs(output: string): Promise<string[]> {
+  const missing = await missingParentDirs(output);
+  if (missing.length > 0) {
+    const parent = path.dirname(path.resolve(output));
+    await withPathErrors(parent, 'create the missing parent dirs of the output', () => fs.mkdir(parent, { recursive: true }));
+  }
+  return missing;
+}
+
+/** Removes `dirs` (deepest first) while they are empty: never a file, never a dir something else wrote into. */
+export async function removeEmptyDirs(dirs: readonly string[]): Promise<void> {
+  for (const dir of dirs) {
+    try {
+      await fs.rmdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      return; // not empty (or not ours to remove): its ancestors are not empty either
+    }
+  }
 }
 
 /** A Node filesystem error (it has an errno code such as 'ENOSPC'); isNativeError also holds across realms (jest). */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { partialDirFor, registerPartialDir, removePartialDirs, removeStalePartialDirs } from './partial-dirs';
+import { createPartialDir, partialDirFor, registerPartialDir, removePartialDirs, removeStalePartialDirs } from './partial-dirs';
 
 let root: string;
 
@@ -48,5 +48,27 @@ describe('partial dirs', () => {
     } finally {
       release();
     }
+  });
+
+  it('creates the missing parents of the output with the partial dir, and discards both on failure', async () => {
+    const out = path.join(root, 'a', 'b', 'out');
+    const partial = await createPartialDir(out);
+    expect(path.dirname(partial.dir)).toBe(path.join(root, 'a', 'b'));
+    expect((await fs.stat(partial.dir)).isDirectory()).toBe(true);
+    await fs.writeFile(path.join(partial.dir, 'x'), 'half-written');
+    await partial.discard();
+    partial.release();
+    expect(await fs.readdir(root)).toEqual([]);
+  });
+
+  it('keeps the created parents once the output is in place, and removes them with the partial dir on a signal', async () => {
+    const done = await createPartialDir(path.join(root, 'a', 'out'));
+    await fs.rename(done.dir, path.join(root, 'a', 'out'));
+    done.release();
+    expect(await fs.readdir(path.join(root, 'a'))).toEqual(['out']);
+    const interrupted = await createPartialDir(path.join(root, 'b', 'c', 'out'));
+    expect(await removePartialDirs()).toEqual([interrupted.dir]);
+    interrupted.release();
+    expect(await fs.readdir(root)).toEqual(['a']);
   });
 });

@@ -246,3 +246,72 @@ describe('Pipeline', () => {
     await expect(lying.pipeline.run(model, source, sink)).rejects.toThrow(/fc1.weight': has 3 rows, config.json says ffn_dim 6/);
   });
 });
+
+describe('Pipeline warnings', () => {
+  /** Keeps `k` units of every group, whatever the sparsity asked (a policy that cannot hit it). */
+  class FixedPolicy implements SparsityPolicy {
+    readonly name = 'fixed';
+    readonly needsCost = false;
+    constructor(
+      private readonly k: number,
+      readonly ownBudget = false,
+    ) {}
+    async allocate(groups: { group: FoldGroup }[]) {
+      return groups.map(({ group }) => ({ group: group.name, n: group.units, k: this.k }));
+    }
+  }
+
+  function withPolicy(policy: SparsityPolicy, options: RunOptions, format?: ExportFormat) {
+    const events: ProgressEvent[] = [];
+    const c = createContainer();
+    provide<RunOptions>(c, TOKENS.RunOptions, options);
+    if (format) provide<ExportFormat>(c, TOKENS.ExportFormat, format);
+    c.register(TOKENS.ModelAdapter, { useClass: ToyAdapter });
+    provide<Clusterer>(c, TOKENS.Clusterer, new ModuloClusterer());
+    c.register(TOKENS.FeatureExtractor, { useClass: RowFeatures });
+    c.register(TOKENS.Merger, { useClass: FfnMerger });
+    c.register(TOKENS.Pruner, { useClass: KeepFirstPruner });
+    provide<SparsityPolicy>(c, TOKENS.SparsityPolicy, policy);
+    provide(c, TOKENS.ProgressListener, (e: ProgressEvent) => void events.push(e));
+    return { pipeline: c.resolve(Pipeline), warnings: () => events.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message) };
+  }
+
+  it('warns, with both numbers and the unit size, when the K per group miss the requested sparsity by more than a unit', async () => {
+    const { model, source } = toyModel();
+    // 3 of 6 units kept in each group: 50% for the 10% asked, far beyond one unit (1/12 of the targeted parameters).
+    const run = withPolicy(new FixedPolicy(3), { ...FOLD, sparsity: 0.1 });
+    const result = await run.pipeline.run(model, source, new MemorySink());
+    expect(run.warnings()).toEqual([
+      "the targeted sparsity is 50.00%, not the requested 10.00%: K is a whole number of units per group, and the 'ffn' groups have 6 units each " +
+        '(one unit is 16.67% of a group); ask for a sparsity near a multiple of that, or compress other group kinds (--groups)',
+    ]);
+    expect(result.warnings).toEqual(run.warnings());
+  });
+
+  it('stays quiet within one unit, and when the policy sets its own budget (an explicit table)', async () => {
+    const { model, source } = toyModel();
+    // 5 of 6 kept: 16.7% for 10% asked, a miss of less than one unit of the whole (8.3%).
+    const close = withPolicy(new FixedPolicy(5), { ...FOLD, sparsity: 0.1 });
+    expect((await close.pipeline.run(model, source, new MemorySink())).warnings).toEqual([]);
+    const own = withPolicy(new FixedPolicy(3, true), { ...FOLD, sparsity: 0.1 });
+    expect((await own.pipeline.run(model, source, new MemorySink())).warnings).toEqual([]);
+    expect(own.warnings()).toEqual([]);
+  });
+
+  it("says when a format that picks another ('auto') wrote one stock transformers cannot load, and not otherwise", async () => {
+    const { model, source } = toyModel();
+    const extended: ExportFormat = { ...lyingFormat, name: 'extended', stockLoadable: false, config: (_a, m, kept) => ({ ...m.config, ffn_dim: kept.get('layers.0.ffn') }) };
+    const picking = (picked: ExportFormat): ExportFormat => ({ ...lyingFormat, name: 'auto', resolve: () => picked, config: () => ({}) });
+    const run = withPolicy(new FixedPolicy(3), { ...FOLD, sparsity: 0.5 }, picking(extended));
+    const result = await run.pipeline.run(model, source, new MemorySink());
+    expect(result.exportMode).toBe('extended');
+    expect(result.exportFormat).toEqual({ name: 'extended', description: 'test double', stockLoadable: false, keepsShapes: false });
+    expect(run.warnings()).toHaveLength(1);
+    expect(run.warnings()[0]).toMatch(/^--export auto wrote the 'extended' export, .*stock transformers cannot load it, .*pass --export dense/);
+    // 'hf' picked, or 'extended' asked for by name: nothing to say.
+    const hf = withPolicy(new FixedPolicy(3), { ...FOLD, sparsity: 0.5 }, picking(hfExport()));
+    expect((await hf.pipeline.run(model, source, new MemorySink())).warnings).toEqual([]);
+    const asked = withPolicy(new FixedPolicy(3), { ...FOLD, sparsity: 0.5 }, extended);
+    expect((await asked.pipeline.run(model, source, new MemorySink())).warnings).toEqual([]);
+  });
+});

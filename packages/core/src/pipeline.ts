@@ -67,7 +67,18 @@ export interface CompressionResult {
   config: Record<string, unknown> | null;
   /** The export format written ('auto' resolves to 'hf' where a stock config can express the result, else 'extended'). */
   exportMode: string | null;
+  /** What the written format is and who can load it (null when no export format is registered). */
+  exportFormat: { name: string; description: string; stockLoadable: boolean; keepsShapes: boolean } | null;
+  /** What the user should know about the result (also sent to the ProgressListener as 'warning' events). */
+  warnings: string[];
 }
+
+/**
+ * The achieved sparsity may differ from the requested one by this much at least before the pipeline
+ * warns (besides one unit of the coarsest group): rounding K per group to whole units of fine groups
+ * (FFN neurons) always misses by a little.
+ */
+export const SPARSITY_WARNING_TOLERANCE = 0.005;
 
 /**
  * The compression pipeline: adapter -> groups -> policy -> clusterer -> merger (or pruner) -> sink.
@@ -123,8 +134,25 @@ export class Pipeline {
     const allocations = await this.policy.allocate(inputs, options.sparsity, options.bounds);
     const kOf = new Map(allocations.map((a) => [a.group, a.k]));
     const compact = new Map(groups.map((g) => [g.name, kOf.get(g.name) ?? g.units]));
+    const warnings: string[] = [];
+    const warn = (message: string): void => {
+      warnings.push(message);
+      this.progress({ type: 'warning', message });
+    };
+    if (!this.policy.ownBudget) {
+      const miss = sparsityMiss(inputs, compact, options.sparsity);
+      if (miss) warn(miss);
+    }
     // The format refuses what it cannot express (e.g. 'hf' with uneven widths): asked before folding.
     const format = this.format?.resolve(adapter, model, compact) ?? null;
+    if (format && this.format && format.name !== this.format.name && !format.stockLoadable) {
+      // e.g. 'auto' fell back to 'extended': the user asked for no such thing, so say what it means.
+      warn(
+        `--export ${this.format.name} wrote the '${format.name}' export, since a stock config cannot express this result ` +
+          `(per-layer widths or folded heads): stock transformers cannot load it, speechfold's runtimes can; ` +
+          `pass --export dense for a checkpoint any stock loader runs (original shapes, no bytes saved)`,
+      );
+    }
     const shapesKept = (options.method === 'prune' && !this.pruner.structured) || format?.keepsShapes === true;
     const kept = new Map(groups.map((g) => [g.name, shapesKept ? g.units : compact.get(g.name)!]));
     const config = format?.config(adapter, model, kept) ?? null;
@@ -221,6 +249,8 @@ export class Pipeline {
       shapesKept,
       config,
       exportMode: format?.name ?? null,
+      exportFormat: format && { name: format.name, description: format.description, stockLoadable: format.stockLoadable, keepsShapes: format.keepsShapes },
+      warnings,
     };
   }
 
@@ -233,6 +263,37 @@ export class Pipeline {
     const { inertia } = await this.clusterer.cluster(features, k, { seed: options.seed, nInit: 1, group: group.name });
     return inertia / energy;
   }
+}
+
+/**
+ * A warning when the K allocated per group remove a share of the targeted parameters that misses
+ * `requested` by more than one unit of the coarsest group and more than SPARSITY_WARNING_TOLERANCE
+ * (e.g. --groups heads: a Whisper-tiny attention has 6 heads, so each group moves in steps of 16.7%);
+ * null when it is close enough.
+ */
+function sparsityMiss(inputs: readonly GroupBudgetInput[], kept: ReadonlyMap<string, number>, requested: number): string | null {
+  let targeted = 0;
+  let removed = 0;
+  let unit = 0;
+  let coarsest: FoldGroup | null = null;
+  for (const { group, parametersPerUnit: p } of inputs) {
+    targeted += group.units * p;
+    removed += (group.units - (kept.get(group.name) ?? group.units)) * p;
+    unit = Math.max(unit, p);
+    if (coarsest === null || group.units < coarsest.units) coarsest = group;
+  }
+  if (targeted === 0 || coarsest === null) return null;
+  const achieved = removed / targeted;
+  if (Math.abs(achieved - requested) <= Math.max(unit / targeted, SPARSITY_WARNING_TOLERANCE)) return null;
+  const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+  const { kind, units } = coarsest;
+  const sameKind = inputs.filter((i) => i.group.kind === kind).map((i) => i.group.units);
+  const sizes = Math.min(...sameKind) === Math.max(...sameKind) ? `${units} units` : `as few as ${units} units`;
+  return (
+    `the targeted sparsity is ${pct(achieved)}, not the requested ${pct(requested)}: K is a whole number of units per group, ` +
+    `and the '${kind}' groups have ${sizes} each (one unit is ${pct(1 / units)} of a group); ` +
+    `ask for a sparsity near a multiple of that, or compress other group kinds (--groups)`
+  );
 }
 
 /** Reads every tensor a group touches as fp32. */

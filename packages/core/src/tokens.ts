@@ -34,6 +34,11 @@ export const TOKENS = {
   ExportFormat: token<ExportFormat>('speechfold.ExportFormat'),
   /** The pipeline's RunOptions (one run: method, sparsity, groups, seed...), derived from the run spec. */
   RunOptions: token<RunOptions>('speechfold.RunOptions'),
+  /**
+   * The run spec the container was built from, as JSON (optional; the model card quotes it). presets
+   * registers its validated CompressionSpec here (its SPEC_TOKEN is this token, typed).
+   */
+  RunSpec: token<Readonly<Record<string, unknown>>>('speechfold.RunSpec'),
   SparsityPolicy: token<SparsityPolicy>('speechfold.SparsityPolicy'),
   /** Registered once per adapter; the pipeline resolves them all. */
   ModelAdapter: token<ModelAdapter>('speechfold.ModelAdapter'),

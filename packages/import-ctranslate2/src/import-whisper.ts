@@ -3,7 +3,6 @@
  * tokenizer.json) in, a Hugging Face WhisperForConditionalGeneration dir out, which stock
  * transformers loads with from_pretrained, WhisperProcessor and both Whisper tokenizers.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { OptionError } from '@speechfold/core';
 import {
@@ -122,7 +121,7 @@ export async function importCTranslate2Whisper(
       await moveOutputIntoPlace(temp.dir, outDir);
       return result;
     } catch (error) {
-      await fs.rm(temp.dir, { recursive: true, force: true });
+      await temp.discard();
       throw error;
     } finally {
       temp.release();

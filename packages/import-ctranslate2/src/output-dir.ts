@@ -5,17 +5,15 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { checkOutputPath, partialDirFor, PathError, registerPartialDir, removeStalePartialDirs } from '@speechfold/core';
+import { checkOutputPath, createPartialDir, PathError, removeStalePartialDirs, type PartialDir } from '@speechfold/core';
 
-/** A temp output dir and the function that unregisters it from the signal cleanup. */
-export interface TempOutput {
-  dir: string;
-  release: () => void;
-}
+/** A temp output dir, the function that unregisters it from the signal cleanup, and its removal. */
+export type TempOutput = PartialDir;
 
 /**
- * Refuses an output that is, holds or sits inside an input, exists (other than as an empty dir), or
- * whose parent is missing; returns a fresh temp dir beside it, registered for removal on SIGINT/SIGTERM.
+ * Refuses an output that is, holds or sits inside an input, or exists (other than as an empty dir);
+ * then creates its missing parent dirs and a fresh temp dir beside it, registered for removal on
+ * SIGINT/SIGTERM (`discard` removes both on failure).
  */
 export async function createTempOutput(outDir: string, inputs: readonly string[]): Promise<TempOutput> {
   await checkOutputPath(outDir, { option: '--out', inputs, kind: 'dir', force: true });
@@ -24,14 +22,8 @@ export async function createTempOutput(outDir: string, inputs: readonly string[]
     throw new PathError(outDir, 'already exists and is not an empty dir; choose a new output dir');
   }
   await removeStalePartialDirs(outDir);
-  const temp = partialDirFor(path.resolve(outDir));
-  // Registered before it exists, so that a signal handler that sees it on disk always removes it.
-  const release = registerPartialDir(temp);
-  await fs.mkdir(temp).catch((cause: unknown) => {
-    release();
-    throw new PathError(temp, `cannot create the temp output dir: ${(cause as Error).message}`, { cause });
-  });
-  return { dir: temp, release };
+  // Registered before they exist, so that a signal handler that sees them on disk always removes them.
+  return createPartialDir(path.resolve(outDir));
 }
 
 /** Moves the finished temp dir to `outDir` (replacing an empty dir there). */

@@ -3,10 +3,10 @@ import {
   createContainer,
   provide,
   silentProgress,
-  token,
   TOKENS,
   OptionError,
   type DependencyContainer,
+  type Token,
   type ModelAdapter,
   type ProgressListener,
   type RunOptions,
@@ -14,14 +14,15 @@ import {
 } from '@speechfold/core';
 import { FoldingMerger, MAGNITUDE_OPTIONS, type MagnitudeOptions } from '@speechfold/fold';
 import { hubertAdapter } from '@speechfold/adapter-hubert';
+import { wav2vec2Adapter } from '@speechfold/adapter-wav2vec2';
 import { whisperAdapter } from '@speechfold/adapter-whisper';
 import { SafetensorsSinkFactory, SafetensorsSourceFactory } from '@speechfold/safetensors';
 import { defaultCatalogue } from './catalogue';
 import { resolveSpec, runOptionsOf, type CompressionSpec, type SpecInput } from './spec';
 
-/** The adapters shipped with speechfold: HuBERT and Whisper. Add yours to the list you pass. */
+/** The adapters shipped with speechfold: HuBERT, wav2vec2 and Whisper. Add yours to the list you pass. */
 export function defaultAdapters(): ModelAdapter[] {
-  return [hubertAdapter(), whisperAdapter()];
+  return [hubertAdapter(), wav2vec2Adapter(), whisperAdapter()];
 }
 
 /** What the container is built from: an engine, the adapters, and one run spec. */
@@ -68,5 +69,8 @@ export function createCompressionContainer(preset: CompressionPreset): Dependenc
   return c;
 }
 
-/** Token of the validated CompressionSpec a container was built from (reports embed it). */
-export const SPEC_TOKEN = token<CompressionSpec>('speechfold.CompressionSpec');
+/**
+ * Token of the validated CompressionSpec a container was built from (reports and the model card embed
+ * it): core's TOKENS.RunSpec, typed as the spec it holds.
+ */
+export const SPEC_TOKEN = TOKENS.RunSpec as unknown as Token<CompressionSpec>;

@@ -80,6 +80,8 @@ export function lookupTable(table: ReadonlyMap<string, number>, groups: readonly
 export class ExplicitPolicy implements SparsityPolicy {
   readonly name = 'explicit';
   readonly needsCost = false;
+  /** The table is the budget: the requested sparsity is not aimed at. */
+  readonly ownBudget = true;
   private readonly table: Map<string, number>;
 
   constructor(@inject(EXPLICIT_OPTIONS, { isOptional: true }) options: ExplicitOptions = {}) {

@@ -370,3 +370,21 @@ describe('config overrides', () => {
     });
   });
 });
+
+describe('synthesize into missing dirs', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('creates the missing parents of outDir, and removes them again when the run fails', async () => {
+    const base = freshDir();
+    const made = await synthesize({ arch: 'hubert-tiny', outDir: path.join(base, 'a', 'b', 'hubert') });
+    expect(made.files).toContain('model.safetensors');
+    const failing = freshDir();
+    const real = fs.writeFile;
+    jest.spyOn(fs, 'writeFile').mockImplementation(((file: unknown, ...rest: unknown[]) =>
+      String(file).endsWith('config.json')
+        ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }))
+        : (real as (...args: unknown[]) => Promise<void>)(file, ...rest)) as never);
+    await expect(synthesize({ arch: 'hubert-tiny', outDir: path.join(failing, 'a', 'b', 'hubert') })).rejects.toThrow(/ENOSPC/);
+    await expect(fs.stat(failing)).rejects.toThrow(/ENOENT/);
+  });
+});

@@ -3,7 +3,15 @@
  * names, shapes, config and tokenizer files, and seeded random weights.
  */
 import path from 'node:path';
-import { OptionError, numel, silentProgress, type ProgressListener } from '@speechfold/core';
+import {
+  missingParentDirs,
+  OptionError,
+  numel,
+  removeEmptyDirs,
+  silentProgress,
+  SYNTHETIC_MARKER_FILE,
+  type ProgressListener,
+} from '@speechfold/core';
 import { whisperSpecialTokens, writeCheckpointJson } from '@speechfold/adapter-whisper';
 import { createCheckpointSink } from '@speechfold/safetensors';
 import { planModel, resolveArch, type ArchId, type ConfigOverrides, type ModelPlan } from './archs';
@@ -67,8 +75,11 @@ async function writeSideFiles(dir: string, plan: ModelPlan, dtype: SynthDType): 
   await writeWhisperTokenizerFiles(dir, special);
 }
 
-/** File written beside every synthetic checkpoint: its weights are random. */
-export const SYNTHETIC_MARKER = 'speechfold-synthetic.json';
+/**
+ * File written beside every synthetic checkpoint: its weights are random ('speechfold-synthetic.json',
+ * core's SYNTHETIC_MARKER_FILE, which compress's model card and eval's warning look for).
+ */
+export const SYNTHETIC_MARKER = SYNTHETIC_MARKER_FILE;
 
 /** Writes a synthetic checkpoint of `options.arch` into `options.outDir`. */
 export async function synthesize(options: SynthOptions): Promise<SynthResult> {
@@ -86,6 +97,8 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   }
   const dir = path.resolve(options.outDir);
 
+  // Made by prepareOutDir (mkdir -p), and so removed again, where still empty, when the run fails.
+  const parents = await missingParentDirs(dir);
   const created = await prepareOutDir(dir);
   try {
     await writeSideFiles(dir, plan, dtype);
@@ -103,6 +116,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     }
   } catch (e) {
     await cleanOutDir(dir, created);
+    await removeEmptyDirs(parents);
     throw e;
   }
   const { files, bytes } = await listOutput(dir);

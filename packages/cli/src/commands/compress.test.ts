@@ -171,6 +171,116 @@ describe('speechfold compress', () => {
     }
   }, 60_000);
 
+  it('creates the missing parent dirs of --out and --report, only once every check passed', async () => {
+    const out = path.join(root, 'nested', 'a', 'b', 'folded');
+    const report = path.join(root, 'nested', 'reports', 'r.json');
+    // Refused before any work (a bad sparsity, an --out inside the input): nothing is created.
+    expect((await run('compress', hubert, '--out', out, '--report', report, '--sparsity', '2', '--quiet')).code).toBe(EXIT_USAGE);
+    expect((await run('compress', hubert, '--out', path.join(hubert, 'x', 'y'), '--quiet')).code).toBe(EXIT_USAGE);
+    // Refused by the model's adapter, after the compressor made the parents: they are removed again.
+    const bert = path.join(root, 'nested-bert');
+    fs.cpSync(hubert, bert, { recursive: true });
+    fs.writeFileSync(path.join(bert, 'config.json'), JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(hubert, 'config.json'), 'utf8')), model_type: 'bert' }));
+    expect((await run('compress', bert, '--out', out, '--report', report, '--quiet')).code).toBe(EXIT_USAGE);
+    expect(fs.existsSync(path.join(root, 'nested'))).toBe(false);
+    expect(entries(hubert).filter((f) => f === 'x')).toEqual([]);
+    const { code, err } = await run('compress', hubert, '--out', out, '--report', report, '--quiet');
+    expect([code, err]).toEqual([EXIT_OK, '']);
+    expect(entries(out)).toContain('model.safetensors');
+    expect((JSON.parse(fs.readFileSync(report, 'utf8')) as CompressReport).output).toBe(out);
+  }, 60_000);
+
+  it('writes a model card, README.md, with the source, the spec, the counts, the export and how to load it', async () => {
+    // A source with a README of its own: it is kept as README.source.md, never overwritten.
+    const source = path.join(root, 'hubert-with-readme');
+    fs.cpSync(hubert, source, { recursive: true });
+    fs.writeFileSync(path.join(source, 'README.md'), '---\nlicense: apache-2.0\n---\n# The original card\n');
+    const out = path.join(root, 'hubert-card');
+    const report = path.join(root, 'card-report.json');
+    const { code, out: summary } = await run('compress', source, '--out', out, '--sparsity', '0.25', '--report', report, '--quiet');
+    expect(code).toBe(EXIT_OK);
+    expect(summary).toContain('model card README.md');
+    const r = JSON.parse(fs.readFileSync(report, 'utf8')) as CompressReport;
+    expect(fs.readFileSync(path.join(out, 'README.source.md'), 'utf8')).toBe('---\nlicense: apache-2.0\n---\n# The original card\n');
+    const card = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
+    const n = (x: number) => x.toLocaleString('en-US');
+    for (const expected of [
+      '# hubert-card\n',
+      `A compressed copy of \`${source}\` (model_type \`hubert\`, \`HubertForCTC\`)`,
+      `speechfold ${r.versions.speechfold}, node ${process.version}`,
+      'method `fold`, policy `uniform`',
+      '```json\n' + JSON.stringify(r.spec, null, 2) + '\n```',
+      `| parameters | ${n(r.parameters.before)} | ${n(r.parameters.after)} |`,
+      `| targeted parameters (ffn) | ${n(r.parameters.targetedBefore)} | ${n(r.parameters.targetedAfter)} |`,
+      `Sparsity: 25.00% requested, ${(100 * r.sparsity.targeted).toFixed(2)}% of the targeted parameters removed`,
+      '- ffn: 2 groups, 64 -> 48 units',
+      'Export format: `hf`',
+      `Loads in ${r.loaders}`,
+      `from transformers import AutoProcessor, HubertForCTC\n\nmodel = HubertForCTC.from_pretrained(${JSON.stringify(out)})`,
+      `npx speechfold eval ${out} --data LibriSpeech/test-clean`,
+      "The source model's own README.md is kept unchanged as [`README.source.md`](README.source.md)",
+      '**Synthetic weights.**',
+    ]) {
+      expect(card).toContain(expected);
+    }
+    expect(r.loaders).toMatch(/^stock transformers `from_pretrained`/);
+    // The spec in the card repeats the run: the same tensors, byte for byte.
+    const spec = path.join(root, 'card-spec.json');
+    fs.writeFileSync(spec, /```json\n([\s\S]*?)\n```/.exec(card)![1]);
+    const again = path.join(root, 'hubert-card-again');
+    expect((await run('compress', source, '--out', again, '--spec', spec, '--quiet')).code).toBe(EXIT_OK);
+    expect(fs.readFileSync(path.join(again, 'model.safetensors')).equals(fs.readFileSync(path.join(out, 'model.safetensors')))).toBe(true);
+    // Compressed again: the first card is kept too, under the next free name.
+    const twice = path.join(root, 'hubert-card-twice');
+    expect((await run('compress', out, '--out', twice, '--sparsity', '0.25', '--quiet')).code).toBe(EXIT_OK);
+    expect(fs.readFileSync(path.join(twice, 'README.source.md'), 'utf8')).toContain('# The original card');
+    expect(fs.readFileSync(path.join(twice, 'README.source.1.md'), 'utf8')).toBe(card);
+    expect(fs.readFileSync(path.join(twice, 'README.md'), 'utf8')).toContain('[`README.source.1.md`](README.source.1.md)');
+  }, 60_000);
+
+  it('warns when --export auto falls back to extended and when heads overshoot the sparsity, in stderr, summary, report and card', async () => {
+    // Six heads per attention, as Whisper-tiny has: at 10% each group drops one head, 16.7% of it.
+    const sixHeads = path.join(root, 'whisper-6-heads');
+    await synthesize({
+      arch: 'whisper-tiny',
+      outDir: sixHeads,
+      dtype: 'F32',
+      seed: 3,
+      config: { ...WHISPER_SMALL, d_model: 24, encoder_attention_heads: 6, decoder_attention_heads: 6 },
+    });
+    const out = path.join(root, 'whisper-6-heads-folded');
+    const report = path.join(root, 'heads-report.json');
+    const { code, out: summary, err } = await run('compress', sixHeads, '--out', out, '--groups', 'heads', '--report', report, '--quiet');
+    expect(code).toBe(EXIT_OK);
+    const r = JSON.parse(fs.readFileSync(report, 'utf8')) as CompressReport;
+    expect(r.export).toBe('extended');
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        /^the targeted sparsity is 16\.67%, not the requested 10\.00%: .* the 'heads' groups have 6 units each \(one unit is 16\.67% of a group\)/,
+      ),
+      expect.stringMatching(/^--export auto wrote the 'extended' export, .*stock transformers cannot load it.*--export dense/),
+    ]);
+    expect(err).toBe(r.warnings.map((w) => `warning: ${w}\n`).join(''));
+    for (const w of r.warnings) expect(summary).toContain(`warning: ${w}`);
+    expect(summary).toContain("loads in speechfold's runtimes only");
+    const card = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
+    expect(card).toContain(`## Warnings\n\n${r.warnings.map((w) => `- ${w}`).join('\n')}\n`);
+    expect(card).not.toContain('```python');
+    // Asked for by name, or with an export every loader reads, nothing is said about the export.
+    const dense = await run('compress', sixHeads, '--out', path.join(root, 'whisper-6-heads-dense'), '--groups', 'heads', '--sparsity', '0.5', '--export', 'dense', '--quiet');
+    expect([dense.code, dense.err]).toEqual([EXIT_OK, '']);
+  }, 60_000);
+
+  it('does not compare an explicit table with --sparsity (the table is the budget): no warning', async () => {
+    const table = path.join(root, 'table.json');
+    fs.writeFileSync(table, JSON.stringify({ table: { default: 0.5 } }));
+    const report = path.join(root, 'explicit-report.json');
+    const { code, err } = await run('compress', hubert, '--out', path.join(root, 'hubert-explicit'), '--policy', 'explicit', '--policy-file', table, '--report', report, '--quiet');
+    expect([code, err]).toEqual([EXIT_OK, '']);
+    const r = JSON.parse(fs.readFileSync(report, 'utf8')) as CompressReport;
+    expect([r.sparsity.requested, r.sparsity.targeted, r.warnings]).toEqual([0.1, 0.5, []]);
+  }, 60_000);
+
   describe('bad input: one line, exit code 2, no partial output', () => {
     async function expectRefused(argv: string[], out: string, ...mentions: string[]) {
       const { code, err } = await run('compress', ...argv, '--quiet');

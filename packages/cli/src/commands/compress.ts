@@ -1,26 +1,29 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import {
   checkOutputPath,
+  exportLoaders,
   FormatError,
+  missingParentDirs,
   ModelDirCompressor,
   OptionError,
+  removeEmptyDirs,
   type Catalogue,
   type CompressionResult,
   type ProgressListener,
 } from '@speechfold/core';
 import {
   createCompressionContainer,
-  defaultAdapters,
   defaultCatalogue,
   resolveSpec,
   type CompressionSpec,
   type FoldSettings,
   type SpecInput,
 } from '@speechfold/presets';
+import { commandAdapters } from '../adapters';
 import { withEngine } from '../command-run';
 import { readJson, writeJsonAtomic } from '../json-file';
 import { parseCap, parseNumber, parseSwitch } from '../options';
+import { versions } from '../version';
 
 /** Options of `speechfold compress`, as commander parses them (absent: the spec file's, else the defaults). */
 export interface CompressCommandOptions {
@@ -43,6 +46,8 @@ export interface CompressCommandOptions {
   cap?: string;
   features?: string;
   biasCorrection?: string;
+  /** --adapter modules (repeatable): adapters tried before the built-in ones. */
+  adapter?: string[];
 }
 
 /** The report `--report` writes (documented in the README). */
@@ -56,6 +61,8 @@ export interface CompressReport {
   fold: FoldSettings | null;
   policy: string;
   export: string | null;
+  /** Who can load the export, in one sentence (the model card says the same). */
+  loaders: string;
   groups: { name: string; kind: string; stack: string; layer: number; n: number; k: number; inertia: number | null; seconds: number }[];
   allocations: { group: string; n: number; k: number; detail?: Record<string, number> }[];
   parameters: { before: number; after: number; targetedBefore: number; targetedAfter: number };
@@ -67,6 +74,8 @@ export interface CompressReport {
   seed: number;
   seconds: number;
   versions: Record<string, string>;
+  /** What the user should know (also printed as warnings while it ran), e.g. an overshot sparsity. */
+  warnings: string[];
 }
 
 /** The run spec of the command line: the --spec file's fields, then every flag given over them. */
@@ -106,6 +115,7 @@ export async function runCompress(
 ): Promise<CompressReport> {
   const started = Date.now();
   const spec = await commandSpec(opts, catalogue);
+  const adapters = await commandAdapters(opts.adapter);
   catalogue.get('engine', opts.engine, '--engine'); // known, checked before any work like every option
   // Every path is checked before any work: no output may be, hold or sit inside an input.
   const inputs = [input, ...[opts.policyFile, opts.spec].filter((f): f is string => f !== undefined)];
@@ -114,9 +124,14 @@ export async function runCompress(
     await checkOutputPath(opts.report, { option: '--report', inputs: [...inputs, opts.out], kind: 'file' });
   }
 
+  // Created by the compressor (mkdir -p) and so removed again if the report cannot be written.
+  const createdParents = await missingParentDirs(opts.out);
+  const made = versions();
   return withEngine(catalogue, opts.engine, progress, async (engine, engineChoice) => {
-    const container = createCompressionContainer({ engine, adapters: defaultAdapters(), spec, catalogue, progress });
-    const result: CompressionResult = await container.resolve(ModelDirCompressor).compress(input, opts.out, { force: opts.force === true });
+    const container = createCompressionContainer({ engine, adapters, spec, catalogue, progress });
+    const result: CompressionResult = await container
+      .resolve(ModelDirCompressor)
+      .compress(input, opts.out, { force: opts.force === true, versions: made });
     const report: CompressReport = {
       input,
       output: opts.out,
@@ -125,6 +140,7 @@ export async function runCompress(
       fold: spec.fold,
       policy: spec.policy,
       export: result.exportMode,
+      loaders: exportLoaders(result.exportFormat),
       groups: result.groups,
       allocations: result.allocations,
       parameters: result.parameters,
@@ -134,7 +150,8 @@ export async function runCompress(
       engineChoice,
       seed: spec.seed,
       seconds: (Date.now() - started) / 1000,
-      versions: versions(),
+      versions: made,
+      warnings: result.warnings,
     };
     if (opts.report !== undefined) {
       try {
@@ -142,17 +159,12 @@ export async function runCompress(
       } catch (error) {
         // The command failed: leave nothing of it behind, the new output dir included.
         await fs.rm(opts.out, { recursive: true, force: true });
+        await removeEmptyDirs(createdParents);
         throw error;
       }
     }
     return report;
   });
-}
-
-function versions(): Record<string, string> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const own = require('../../package.json') as { version: string };
-  return { speechfold: own.version, node: process.version, platform: `${os.platform()}-${os.arch()}` };
 }
 
 /** A short human summary of a report. */
@@ -169,8 +181,11 @@ export function formatCompressSummary(r: CompressReport): string {
     r.engineChoice,
     `parameters ${n(r.parameters.before)} -> ${n(r.parameters.after)} ` +
       `(targeted ${pct(r.sparsity.targeted)} removed, whole model ${pct(r.sparsity.overall)})`,
-    `wrote ${r.output} (export ${r.export ?? 'none'})` +
+    `wrote ${r.output} (export ${r.export ?? 'none'}, model card README.md)` +
       (r.bytesSaved ? '' : ': original shapes kept, so this export saves no bytes'),
+    `loads in ${r.loaders}`,
+    // Printed as they came too, but a summary read alone (a log's last lines) must not hide them.
+    ...r.warnings.map((w) => `warning: ${w}`),
   ];
   return lines.join('\n') + '\n';
 }

@@ -41,6 +41,24 @@ describe('speechfold eval', () => {
     ]);
   }, 60_000);
 
+  it('warns that a synthetic checkpoint has random weights, and says so in --json; a real one gets no such word', async () => {
+    const json = path.join(root, 'nested', 'dir', 'synthetic.json');
+    const synthetic = await run('eval', model, '--data', TEST_CLEAN, '--limit', '1', '--json', json, '--quiet');
+    expect(synthetic.code).toBe(EXIT_OK);
+    expect(synthetic.err).toBe(
+      `warning: ${model} is a synthetic checkpoint (speechfold-synthetic.json): its weights are random, so the WER below is meaningless\n`,
+    );
+    // --json's missing parent dirs were created.
+    expect((JSON.parse(fs.readFileSync(json, 'utf8')) as EvalJson).synthetic).toBe(true);
+    const real = path.join(root, 'no-marker');
+    fs.cpSync(model, real, { recursive: true });
+    fs.rmSync(path.join(real, 'speechfold-synthetic.json'));
+    const realJson = path.join(root, 'real.json');
+    const plain = await run('eval', real, '--data', TEST_CLEAN, '--limit', '1', '--json', realJson, '--quiet');
+    expect([plain.code, plain.err]).toEqual([EXIT_OK, '']);
+    expect((JSON.parse(fs.readFileSync(realJson, 'utf8')) as EvalJson).synthetic).toBe(false);
+  }, 60_000);
+
   it('names a missing data path, a missing model and a bad --limit in one line with exit code 2', async () => {
     const missing = path.join(root, 'no-split');
     for (const argv of [

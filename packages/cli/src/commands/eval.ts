@@ -1,6 +1,7 @@
-import { checkOutputPath, OptionError, type Catalogue, type ProgressListener } from '@speechfold/core';
+import { checkOutputPath, isSyntheticModelDir, OptionError, SYNTHETIC_MARKER_FILE, type Catalogue, type ProgressListener } from '@speechfold/core';
 import { evaluate, loadRecognizer, type EvaluationReport } from '@speechfold/evaluate';
 import { defaultCatalogue } from '@speechfold/presets';
+import { checkModelWithAdapters, commandAdapters } from '../adapters';
 import { withEngine } from '../command-run';
 import { writeJsonAtomic } from '../json-file';
 import { positiveInt } from '../options';
@@ -15,6 +16,8 @@ export interface EvalCommandOptions {
   resample?: boolean;
   normalizer?: string;
   maxNewTokens?: string;
+  /** --adapter modules (repeatable): adapters tried before the built-in ones to check the checkpoint. */
+  adapter?: string[];
 }
 
 /** The JSON `--json` writes: the evaluation plus model, data and engine (documented in the README). */
@@ -23,6 +26,8 @@ export interface EvalJson extends EvaluationReport {
   data: string;
   engine: string;
   engineChoice: string;
+  /** The model is a synthetic checkpoint (speechfold-synthetic.json): random weights, a meaningless WER. */
+  synthetic: boolean;
 }
 
 /** Checks the options, loads the model and evaluates it. */
@@ -38,9 +43,11 @@ export async function runEval(
     throw new OptionError('--normalizer', `expected basic or whisper-english, got '${opts.normalizer}'`);
   }
   catalogue.get('engine', opts.engine, '--engine');
+  const adapters = await commandAdapters(opts.adapter);
   // Checked before the evaluation: never written over the model or the data, never found unwritable at the end.
   if (opts.json !== undefined) await checkOutputPath(opts.json, { option: '--json', inputs: [modelDir, opts.data], kind: 'file' });
   return withEngine(catalogue, opts.engine, progress, async (engine, engineChoice) => {
+    await checkModelWithAdapters(modelDir, adapters);
     const recognizer = await loadRecognizer(modelDir, engine, { maxNewTokens });
     const report = await evaluate(recognizer, {
       data: opts.data,
@@ -50,11 +57,20 @@ export async function runEval(
       normalizer: opts.normalizer as 'basic' | 'whisper-english' | undefined,
       progress,
     });
+    // Said once the evaluation is done, just above its WER (a refused input gets its one error line only).
+    const synthetic = await isSyntheticModelDir(modelDir);
+    if (synthetic) {
+      progress({
+        type: 'warning',
+        message: `${modelDir} is a synthetic checkpoint (${SYNTHETIC_MARKER_FILE}): its weights are random, so the WER below is meaningless`,
+      });
+    }
     const json: EvalJson = {
       model: modelDir,
       data: opts.data,
       engine: engine.name,
       engineChoice,
+      synthetic,
       ...report,
     };
     if (opts.json !== undefined) await writeJsonAtomic(opts.json, json);

@@ -26,7 +26,8 @@ describe('speechfold import ctranslate2', () => {
       const half = Math.floor(bytes.length / 2);
       fs.writeFileSync(path.join(input, 'model.bin.part1'), bytes.subarray(0, half));
       fs.writeFileSync(path.join(input, 'model.bin.part2'), bytes.subarray(half));
-      const out = path.join(root, 'hf');
+      // Missing parent dirs of --out are created.
+      const out = path.join(root, 'models', 'whisper', 'hf');
       const parts = ['model.bin.part1', 'model.bin.part2'].map((p) => path.join(input, p)).join(',');
       const imported = await run('import', 'ctranslate2', input, '--out', out, '--parts', parts);
       expect(imported.err).toBe('');
@@ -40,6 +41,24 @@ describe('speechfold import ctranslate2', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it('refuses a bad input with a nested --out before creating any parent dir', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'speechfold-import-'));
+    try {
+      const input = path.join(root, 'ct2');
+      fs.mkdirSync(input);
+      for (const f of ['config.json', 'tokenizer.json']) fs.copyFileSync(path.join(FIXTURE, f), path.join(input, f));
+      // Cut short: the header parses but the weights run past the end of the file.
+      const bytes = fs.readFileSync(path.join(FIXTURE, 'float16.bin'));
+      fs.writeFileSync(path.join(input, 'model.bin'), bytes.subarray(0, Math.floor(bytes.length / 2)));
+      const { code, err } = await run('import', 'ctranslate2', input, '--out', path.join(root, 'a', 'b', 'hf'));
+      expect(code).toBe(EXIT_USAGE);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(fs.readdirSync(root)).toEqual(['ct2']);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 
   it('names an unknown format and a missing dir in one line with exit code 2', async () => {
     const unknown = await run('import', 'gguf', FIXTURE, '--out', path.join(os.tmpdir(), 'never-written'));

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { PathError, FormatError, numel, type DType } from '@speechfold/core';
+import { PathError, FormatError, missingModelPathError, numel, type DType } from '@speechfold/core';
 import { openCheckpoint } from '@speechfold/safetensors';
 
 /** The JSON `speechfold inspect --json` prints (documented in the README). */
@@ -14,7 +14,8 @@ export interface InspectReport {
 /** Reads a checkpoint's tensor table and config without loading any tensor data. */
 export async function inspectCheckpoint(target: string): Promise<InspectReport> {
   const stat = await fs.stat(target).catch(() => null);
-  if (!stat) throw new PathError(target, 'no such file or directory');
+  // The same word for a hub id as compress's: nothing is downloaded.
+  if (!stat) throw missingModelPathError(target);
   let config: Record<string, unknown> | null = null;
   if (stat.isDirectory()) {
     const configPath = path.join(target, 'config.json');
@@ -25,6 +26,9 @@ export async function inspectCheckpoint(target: string): Promise<InspectReport> 
     } catch (cause) {
       throw new FormatError({ file: configPath }, `expected JSON: ${(cause as Error).message}`);
     }
+  } else if (!target.endsWith('.safetensors') && !(await looksLikeSafetensors(target, stat.size))) {
+    // A README, a .bin...: say what it is not, rather than what its first 8 bytes mean as a header length.
+    throw new FormatError({ file: target }, 'not a safetensors file (expected a .safetensors file or a model dir)');
   }
   const source = await openCheckpoint(target);
   try {
@@ -33,6 +37,24 @@ export async function inspectCheckpoint(target: string): Promise<InspectReport> 
     return { path: target, tensors, parameters, config };
   } finally {
     await source.close();
+  }
+}
+
+/**
+ * True when the file starts as a safetensors file does: a little-endian u64 header length that fits
+ * in the file, then '{'. A file named *.safetensors is read as one whatever it holds, so that a
+ * damaged one gets the reader's exact diagnosis.
+ */
+async function looksLikeSafetensors(file: string, size: number): Promise<boolean> {
+  if (size < 10) return false;
+  const handle = await fs.open(file, 'r');
+  try {
+    const head = Buffer.alloc(9);
+    await handle.read(head, 0, 9, 0);
+    const n = head.readBigUInt64LE(0);
+    return n >= 2n && n <= BigInt(size - 8) && head[8] === 0x7b;
+  } finally {
+    await handle.close();
   }
 }
 

@@ -48,6 +48,16 @@ describe('speechfold reproduce', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('keep');
   });
 
+  it('creates the missing parent dirs of --out', async () => {
+    const out = path.join(root, 'nested', 'a', 'results');
+    const io = memoryIO();
+    const argv = ['reproduce', '--model', model, '--data', DATA, '--out', out, '--sparsities', '0.5', '--methods', 'magnitude'];
+    argv.push('--policies', 'uniform', '--limit', '1', '--engine', 'onnxruntime', '--report-only', '--quiet');
+    expect(await main(argv, io)).toBe(EXIT_OK);
+    expect(io.err.join('')).toBe('');
+    expect(fs.readdirSync(out)).toContain('table.md');
+  }, 60_000);
+
   it('refuses a run of other inputs into the same --out, and starts afresh with force', async () => {
     const out = path.join(root, 'run');
     const quiet = () => undefined;
