@@ -1,2 +1,4 @@
-export { createOnnxruntimeEngine } from './onnxruntime-engine';
-export type { OnnxruntimeEngineOptions } from './onnxruntime-engine';
+export { createOnnxruntimeEngine, graphRunnerOf } from './onnxruntime-engine';
+export type { OnnxruntimeEngineOptions, GraphRunner, GraphSession, GraphSessionOptions, GraphValue } from './onnxruntime-engine';
+export { DEFAULT_OPSET, ElemType, encodeModel } from './onnx-proto';
+export type { ElemTypeValue, OnnxAttribute, OnnxGraph, OnnxInitializer, OnnxNode, OnnxOpsetImport, OnnxValueInfo } from './onnx-proto';

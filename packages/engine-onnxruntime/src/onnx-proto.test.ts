@@ -88,4 +88,50 @@ describe('encodeModel', () => {
     expect(Array.from(out.arg.data as BigInt64Array)).toEqual([2n]);
     expect((out.total.data as Float32Array)[0]).toBeCloseTo(0.25 + 1 + 2.25, 6);
   });
+
+  it('writes initializers (float, int64) and nodes of another domain', async () => {
+    // y = Gelu(Reshape(x, [2, 2]) x W^T + b), W and b and the shape as initializers, Gelu from com.microsoft.
+    const graph: OnnxGraph = {
+      name: 'initializers',
+      nodes: [
+        { opType: 'Reshape', inputs: ['x', 'shape'], outputs: ['x2'] },
+        { opType: 'Gemm', inputs: ['x2', 'W', 'b'], outputs: ['g'], attributes: [{ name: 'transB', kind: 'int', value: 1 }] },
+        { opType: 'Gelu', domain: 'com.microsoft', inputs: ['g'], outputs: ['y'] },
+      ],
+      initializers: [
+        { name: 'shape', dims: [2], data: BigInt64Array.of(2n, 2n) },
+        // A view into a bigger buffer: only its own bytes are written.
+        { name: 'W', dims: [3, 2], data: Float32Array.of(9, 1, 0, 0, 1, 1, 1, 9).subarray(1, 7) },
+        { name: 'b', dims: [3], data: Float32Array.of(0, 0, -1) },
+      ],
+      inputs: [{ name: 'x', elemType: ElemType.FLOAT, dims: [4] }],
+      outputs: [{ name: 'y', elemType: ElemType.FLOAT, dims: [2, 3] }],
+    };
+    const session = await ort.InferenceSession.create(encodeModel(graph, 17, [{ domain: 'com.microsoft', version: 1 }]));
+    try {
+      const out = await session.run({ x: new ort.Tensor('float32', Float32Array.of(1, 2, 3, 0), [4]) });
+      // rows [1, 2] and [3, 0] times W^T = [[1, 0], [0, 1], [1, 1]], plus b: [1, 2, 2] and [3, 0, 2].
+      const gelu = (v: number): number => (v === 0 ? 0 : v * 0.5 * (1 + erf(v / Math.SQRT2)));
+      const want = [1, 2, 2, 3, 0, 2].map(gelu);
+      Array.from(out.y.data as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
+    } finally {
+      await session.release();
+    }
+  });
+
+  it('rejects an initializer whose dims do not match its data', () => {
+    const graph: OnnxGraph = { name: 'bad', nodes: [], inputs: [], outputs: [], initializers: [{ name: 'w', dims: [2, 2], data: new Float32Array(3) }] };
+    expect(() => encodeModel(graph)).toThrow(/dims \[2, 2\] hold 4 values, data has 3/);
+  });
 });
+
+/** erf by its Maclaurin series, exact to double precision for the |x| < 3 the test needs. */
+function erf(x: number): number {
+  let sum = 0;
+  let term = x;
+  for (let n = 0; n < 60; n++) {
+    sum += term / (2 * n + 1);
+    term *= (-x * x) / (n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}

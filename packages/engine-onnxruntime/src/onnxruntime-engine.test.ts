@@ -1,7 +1,8 @@
 import { EngineError, OptionError, Random } from '@speechfold/core';
 import { runEngineConformance, randomMatrix, referenceMatmul, maxAbsDiff } from '@speechfold/engine-testkit';
 import { requireOnnxruntime } from './load-onnxruntime';
-import { createOnnxruntimeEngine } from './onnxruntime-engine';
+import { createOnnxruntimeEngine, graphRunnerOf } from './onnxruntime-engine';
+import { ElemType } from './onnx-proto';
 
 runEngineConformance('onnxruntime', (options) => createOnnxruntimeEngine(options));
 
@@ -30,6 +31,49 @@ describe('createOnnxruntimeEngine', () => {
     await engine.dispose();
     await engine.dispose(); // twice is harmless
     await expect(engine.rowSquaredNorms({ data: Float32Array.of(1), rows: 1, cols: 1 })).rejects.toBeInstanceOf(EngineError);
+  });
+});
+
+describe('graphRunnerOf', () => {
+  it('runs a caller-built graph with initializers, and refuses it after release or dispose', async () => {
+    const engine = await createOnnxruntimeEngine({ threads: 1 });
+    try {
+      const runner = graphRunnerOf(engine);
+      expect(runner).toBeDefined();
+      const session = await runner!.createGraphSession({
+        name: 'scale',
+        nodes: [{ opType: 'Mul', inputs: ['x', 'k'], outputs: ['y'] }],
+        initializers: [{ name: 'k', dims: [], data: Float32Array.of(3) }],
+        inputs: [{ name: 'x', elemType: ElemType.FLOAT, dims: ['n'] }],
+        outputs: [{ name: 'y', elemType: ElemType.FLOAT, dims: ['n'] }],
+      });
+      const out = await session.run({ x: { data: Float32Array.of(1, 2), dims: [2] } });
+      expect(Array.from(out.y.data as Float32Array)).toEqual([3, 6]);
+      expect(out.y.dims).toEqual([2]);
+      await session.release();
+      await expect(session.run({ x: { data: Float32Array.of(1), dims: [1] } })).rejects.toBeInstanceOf(EngineError);
+      const second = await runner!.createGraphSession({
+        name: 'id',
+        nodes: [{ opType: 'Identity', inputs: ['x'], outputs: ['y'] }],
+        inputs: [{ name: 'x', elemType: ElemType.FLOAT }],
+        outputs: [{ name: 'y', elemType: ElemType.FLOAT }],
+      });
+      await engine.dispose();
+      await expect(second.run({ x: { data: Float32Array.of(1), dims: [1] } })).rejects.toBeInstanceOf(EngineError);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  it('turns a graph onnxruntime rejects into EngineError, and is undefined for other engines', async () => {
+    const engine = await createOnnxruntimeEngine({ threads: 1 });
+    try {
+      const bad = { name: 'bad', nodes: [{ opType: 'NoSuchOp', inputs: ['x'], outputs: ['y'] }], inputs: [{ name: 'x', elemType: ElemType.FLOAT }], outputs: [{ name: 'y', elemType: ElemType.FLOAT }] };
+      await expect(graphRunnerOf(engine)!.createGraphSession(bad)).rejects.toBeInstanceOf(EngineError);
+    } finally {
+      await engine.dispose();
+    }
+    expect(graphRunnerOf({ ...engine, name: 'js' } as never)).toBeUndefined();
   });
 });
 

@@ -20,7 +20,38 @@ import {
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { buildGraph, GraphKind, matmulKind } from './graphs';
 import { messageOf, requireOnnxruntime, OrtModule } from './load-onnxruntime';
-import { encodeModel } from './onnx-proto';
+import { encodeModel, type OnnxGraph, type OnnxOpsetImport } from './onnx-proto';
+
+/** A tensor going into or out of a graph session: row-major data and its dims. */
+export interface GraphValue {
+  data: Float32Array | Int32Array | BigInt64Array;
+  dims: readonly number[];
+}
+
+/** Options of GraphRunner.createGraphSession. */
+export interface GraphSessionOptions {
+  /** Default-domain opset; default DEFAULT_OPSET (17). */
+  opset?: number;
+  /** Further operator sets the graph's nodes use, e.g. com.microsoft. */
+  domains?: readonly OnnxOpsetImport[];
+}
+
+/** One whole graph loaded into onnxruntime, run as many times as needed. */
+export interface GraphSession {
+  /** Runs the graph; returns every graph output by name. Native failures become EngineError. */
+  run(feeds: Record<string, GraphValue>): Promise<Record<string, GraphValue>>;
+  /** Frees the native session (also done by the engine's dispose()). */
+  release(): Promise<void>;
+}
+
+/**
+ * What the onnxruntime engine offers beyond TensorEngine: loading a whole graph built by the caller
+ * (weights as initializers) into one session, so a model runs as one session.run instead of one call
+ * per operator. Get it with graphRunnerOf(engine).
+ */
+export interface GraphRunner {
+  createGraphSession(graph: OnnxGraph, options?: GraphSessionOptions): Promise<GraphSession>;
+}
 
 /** Options of createOnnxruntimeEngine. */
 export interface OnnxruntimeEngineOptions {
@@ -43,6 +74,8 @@ class OnnxruntimeEngine implements TensorEngine {
   readonly name = ENGINE_NAME;
   // One session per graph kind, created on first use and kept: creating one costs ~100 ms.
   private readonly sessions = new Map<GraphKind, Promise<InferenceSession>>();
+  // Caller-built graphs (createGraphSession), released with the engine.
+  private readonly graphSessions = new Set<InferenceSession>();
   private disposed = false;
 
   constructor(
@@ -51,18 +84,22 @@ class OnnxruntimeEngine implements TensorEngine {
     private readonly maxBlockBytes: number,
   ) {}
 
+  private sessionOptions(): InferenceSession.SessionOptions {
+    return {
+      intraOpNumThreads: this.threads,
+      // The graphs are chains, so there is nothing for inter-op parallelism to overlap.
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      // Errors only: libraries here never print, and real failures reach the caller as exceptions.
+      logSeverityLevel: 3,
+    };
+  }
+
   private session(kind: GraphKind): Promise<InferenceSession> {
     let session = this.sessions.get(kind);
     if (session === undefined) {
-      session = this.ort.InferenceSession.create(encodeModel(buildGraph(kind)), {
-        intraOpNumThreads: this.threads,
-        // The graphs are chains, so there is nothing for inter-op parallelism to overlap.
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-        // Errors only: libraries here never print, and real failures reach the caller as exceptions.
-        logSeverityLevel: 3,
-      });
+      session = this.ort.InferenceSession.create(encodeModel(buildGraph(kind)), this.sessionOptions());
       this.sessions.set(kind, session);
       // A failed creation is not cached, so a later call may try again.
       session.catch(() => this.sessions.delete(kind));
@@ -81,6 +118,46 @@ class OnnxruntimeEngine implements TensorEngine {
     } catch (error) {
       throw new EngineError(this.name, `graph '${kind}' failed: ${messageOf(error)}`, { cause: error });
     }
+  }
+
+  /** See GraphRunner. */
+  async createGraphSession(graph: OnnxGraph, options: GraphSessionOptions = {}): Promise<GraphSession> {
+    if (this.disposed) throw new EngineError(this.name, 'used after dispose()');
+    let session: InferenceSession;
+    try {
+      session = await this.ort.InferenceSession.create(encodeModel(graph, options.opset, options.domains), this.sessionOptions());
+    } catch (error) {
+      throw new EngineError(this.name, `graph '${graph.name}' cannot be loaded: ${messageOf(error)}`, { cause: error });
+    }
+    this.graphSessions.add(session);
+    const { ort, name } = this;
+    const typeOf = (data: GraphValue['data']): 'float32' | 'int32' | 'int64' =>
+      data instanceof Float32Array ? 'float32' : data instanceof Int32Array ? 'int32' : 'int64';
+    let released = false;
+    return {
+      run: async (feeds) => {
+        if (this.disposed || released) throw new EngineError(name, `graph '${graph.name}' used after release`);
+        const tensors: Record<string, Tensor> = {};
+        for (const [key, value] of Object.entries(feeds)) tensors[key] = new ort.Tensor(typeOf(value.data), value.data, value.dims);
+        let out: InferenceSession.OnnxValueMapType;
+        try {
+          out = await session.run(tensors);
+        } catch (error) {
+          throw new EngineError(name, `graph '${graph.name}' failed: ${messageOf(error)}`, { cause: error });
+        }
+        const result: Record<string, GraphValue> = {};
+        for (const [key, value] of Object.entries(out)) {
+          const tensor = value as Tensor;
+          result[key] = { data: tensor.data as GraphValue['data'], dims: tensor.dims };
+        }
+        return result;
+      },
+      release: async () => {
+        if (released) return;
+        released = true;
+        if (this.graphSessions.delete(session)) await session.release();
+      },
+    };
   }
 
   async matmul(a: Matrix, b: Matrix, options: MatmulOptions = {}): Promise<Matrix> {
@@ -130,12 +207,22 @@ class OnnxruntimeEngine implements TensorEngine {
     this.disposed = true;
     const sessions = [...this.sessions.values()];
     this.sessions.clear();
+    const graphSessions = [...this.graphSessions];
+    this.graphSessions.clear();
+    for (const session of graphSessions) await session.release();
     for (const pending of sessions) {
       // A session that failed to build has nothing to release.
       const session = await pending.catch(() => undefined);
       await session?.release();
     }
   }
+}
+
+/** The graph runner of an onnxruntime engine (see GraphRunner); undefined for any other engine. */
+export function graphRunnerOf(engine: TensorEngine): GraphRunner | undefined {
+  // By shape, not instanceof: a second copy of this package (another install) makes engines alike.
+  const candidate = engine as TensorEngine & Partial<GraphRunner>;
+  return candidate.name === ENGINE_NAME && typeof candidate.createGraphSession === 'function' ? (candidate as GraphRunner) : undefined;
 }
 
 /** Checks an optional positive integer option. */

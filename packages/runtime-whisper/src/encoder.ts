@@ -1,10 +1,12 @@
 /**
  * The Whisper encoder as HF's WhisperEncoder computes it in eval mode: two GELU convs over the
  * log-mel features (the second halves the frame rate), the stored sinusoidal positions, pre-LN
- * transformer layers, and a final LayerNorm.
+ * transformer layers, and a final LayerNorm. On the onnxruntime engine the same computation runs as
+ * one graph (encoder-graph.ts) unless the model's encoderGraph is 'off'.
  */
 import { MethodError, type Matrix } from '@speechfold/core';
 import { conv1d, geluInPlace, layerNorm, linear, multiHeadAttention, signalToFrames } from '@speechfold/nn';
+import { encodeWithGraph, encoderSession } from './encoder-graph';
 import { feedForward } from './feed-forward';
 import { LAYER_NORM_EPS, type AttentionWeights, type EncoderLayerWeights, type WhisperModel } from './model';
 import { addInPlace, scaleInPlace } from './residual';
@@ -38,6 +40,9 @@ export async function encode(model: WhisperModel, features: Matrix): Promise<Mat
       `encode: expected log-mel features [${config.num_mel_bins}, ${frames}] (pad or trim to 30 s), got [${features.rows}, ${features.cols}]`,
     );
   }
+  // One onnxruntime graph for the whole encoder when the engine runs graphs (see encoder-graph.ts).
+  const session = encoderSession(model);
+  if (session !== undefined) return encodeWithGraph(await session, model, features);
   const input = { channels: features.rows, length: features.cols, data: features.data };
   const c1 = await conv1d(engine, input, weights.conv1, weights.conv1Bias, { padding: 1 });
   geluInPlace(c1.data);

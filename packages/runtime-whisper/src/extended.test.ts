@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Tensor } from '@speechfold/core';
 import { openCheckpoint, createCheckpointSink } from '@speechfold/safetensors';
 import { synthesize } from '@speechfold/synth';
+import { createOnnxruntimeEngine } from '@speechfold/engine-onnxruntime';
 import { encode } from './encoder';
 import { greedyDecode } from './generate';
 import { loadWhisper } from './load';
@@ -144,6 +145,17 @@ test('an extended export with per-layer widths loads and matches its dense twin'
   const encExt = await encode(ext, features);
   const encDen = await encode(den, features);
   expect(maxAbsDiff(encExt.data, encDen.data)).toBeLessThanOrEqual(1e-5);
+
+  // The encoder graph reads each layer's widths from its weights: same output on onnxruntime.
+  const ort = await createOnnxruntimeEngine({ threads: 1 });
+  try {
+    for (const mode of ['fused', 'matmul'] as const) {
+      const graphExt = await loadWhisper(path.join(root, 'extended'), ort, { encoderGraph: mode });
+      expect(maxAbsDiff((await encode(graphExt, features)).data, encExt.data)).toBeLessThanOrEqual(1e-5);
+    }
+  } finally {
+    await ort.dispose();
+  }
 
   const logitsExt: Float32Array[] = [];
   const logitsDen: Float32Array[] = [];

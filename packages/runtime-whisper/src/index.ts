@@ -1,4 +1,5 @@
-export { loadWhisper } from './load';
+export { loadWhisper, type LoadWhisperOptions } from './load';
+export { buildEncoderGraph, type EncoderGraphOptions, type GraphAttention } from './encoder-graph';
 export { encode } from './encoder';
 export { decodeStep } from './decoder';
 export { createKvCache, type KvCache, type LayerCache } from './kv-cache';
@@ -10,6 +11,7 @@ export { BYTE_TO_CHAR, CHAR_TO_BYTE } from './byte-unicode';
 export {
   LAYER_NORM_EPS,
   type WhisperModel,
+  type EncoderGraphMode,
   type WhisperWeights,
   type AttentionWeights,
   type NormWeights,

@@ -14,10 +14,16 @@ import {
 } from '@speechfold/adapter-whisper';
 import { openCheckpoint } from '@speechfold/safetensors';
 import { readGenerationSettings } from './generation-config';
-import type { AttentionWeights, DecoderLayerWeights, EncoderLayerWeights, FeedForwardWeights, NormWeights, WhisperModel, WhisperWeights } from './model';
+import type { AttentionWeights, DecoderLayerWeights, EncoderGraphMode, EncoderLayerWeights, FeedForwardWeights, NormWeights, WhisperModel, WhisperWeights } from './model';
 import { loadTokenizer, readJsonObject } from './tokenizer-files';
 
 const PROJ_OUT = 'proj_out.weight';
+
+/** Options of loadWhisper. */
+export interface LoadWhisperOptions {
+  /** See WhisperModel.encoderGraph; default 'fused' (one graph on onnxruntime, the per-op path elsewhere). */
+  encoderGraph?: EncoderGraphMode;
+}
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
@@ -99,7 +105,7 @@ function groupWeights(t: Map<string, Tensor>, layers: LayerWidths[], projOut: Te
  * extended export), every tensor in fp32 with its shape checked, proj_out tied to embed_tokens
  * unless the checkpoint stores its own, generation_config.json and the tokenizer.
  */
-export async function loadWhisper(dir: string, engine: TensorEngine): Promise<WhisperModel> {
+export async function loadWhisper(dir: string, engine: TensorEngine, options: LoadWhisperOptions = {}): Promise<WhisperModel> {
   await checkModelDir(dir);
   const configFile = path.join(dir, 'config.json');
   const raw = await readJsonObject(configFile, false);
@@ -120,7 +126,7 @@ export async function loadWhisper(dir: string, engine: TensorEngine): Promise<Wh
     const weights = groupWeights(tensors, layers, projOut);
     const generation = await readGenerationSettings(dir, config);
     const tokenizer = await loadTokenizer(dir);
-    return { config, layers, weights, generation, tokenizer, engine };
+    return { config, layers, weights, generation, tokenizer, engine, ...(options.encoderGraph === undefined ? {} : { encoderGraph: options.encoderGraph }) };
   } finally {
     await source.close();
   }

@@ -79,7 +79,16 @@ export interface WhisperModel {
   generation: GenerationSettings;
   tokenizer: WhisperTokenizer;
   engine: TensorEngine;
+  /**
+   * How encode() runs when the engine is onnxruntime: the whole encoder as one graph with fused
+   * attention ('fused', the default), as one graph with plain MatMul/Softmax attention ('matmul'), or
+   * one engine call per product as on every other engine ('off').
+   */
+  encoderGraph?: EncoderGraphMode;
 }
+
+/** See WhisperModel.encoderGraph. */
+export type EncoderGraphMode = 'fused' | 'matmul' | 'off';
 
 /** torch.nn.LayerNorm's default epsilon, which every Whisper norm uses. */
 export const LAYER_NORM_EPS = 1e-5;

@@ -2,15 +2,19 @@
  * Parity with HF transformers on the reference fixture: for each synthetic checkpoint (untied and
  * tied proj_out, scale_embedding set, which HF ignores, and the English-only tiny.en vocabulary), the
  * encoder output and the prompt's logits within 1e-4, and greedy generate()'s 20 ids identical.
+ * Each case runs on the plain-JS engine (the per-op path) and on the onnxruntime engine, where the
+ * encoder runs as one graph (encoder-graph.ts) with fused attention, and again with MatMul/Softmax.
  */
 import { promises as fs } from 'node:fs';
-import type { Matrix } from '@speechfold/core';
+import type { Matrix, TensorEngine } from '@speechfold/core';
+import { createOnnxruntimeEngine } from '@speechfold/engine-onnxruntime';
 import { decodeStep } from './decoder';
 import { encode } from './encoder';
+import { encoderSession } from './encoder-graph';
 import { greedyDecode } from './generate';
 import { createKvCache } from './kv-cache';
 import { loadWhisper } from './load';
-import type { WhisperModel } from './model';
+import type { EncoderGraphMode, WhisperModel } from './model';
 import { fromBase64, maxAbsDiff, readFixture, seededFeatures, sha256OfFloats, synthesizeCase, tempDir, type FixtureCase } from './fixture.test-helper';
 import { JsEngine } from './js-engine.test-helper';
 
@@ -19,8 +23,16 @@ const TOLERANCE = 1e-4;
 jest.setTimeout(120_000);
 const fixture = readFixture();
 
-describe.each(fixture.cases.map((c) => [c.name, c] as const))('case %s', (_name, c: FixtureCase) => {
+/** The engines each case runs on: the per-op path, and the onnxruntime engine with the encoder graph. */
+const ENGINES: [string, () => Promise<TensorEngine>, EncoderGraphMode | undefined][] = [
+  ['js per-op', async () => new JsEngine(), undefined],
+  ['onnxruntime encoder graph (fused attention)', () => createOnnxruntimeEngine({ threads: 1 }), 'fused'],
+  ['onnxruntime encoder graph (MatMul/Softmax attention)', () => createOnnxruntimeEngine({ threads: 1 }), 'matmul'],
+];
+
+describe.each(ENGINES.flatMap(([engineName, makeEngine, mode]) => fixture.cases.map((c) => [`${c.name} on ${engineName}`, c, makeEngine, mode] as const)))('case %s', (_name, c: FixtureCase, makeEngine, mode) => {
   let dir: string;
+  let engine: TensorEngine;
   let model: WhisperModel;
   let encoderOutput: Matrix;
   const [bins, frames] = c.features.shape;
@@ -35,11 +47,15 @@ describe.each(fixture.cases.map((c) => [c.name, c] as const))('case %s', (_name,
     const checksum = await synthesizeCase(c, dir);
     // Same bytes as the checkpoint HF ran, or nothing below would mean anything.
     expect(checksum).toBe(c.model_sha256);
-    model = await loadWhisper(dir, new JsEngine());
+    engine = await makeEngine();
+    model = await loadWhisper(dir, engine, mode === undefined ? {} : { encoderGraph: mode });
+    // The graph path is taken exactly where it is asked for.
+    expect(encoderSession(model) !== undefined).toBe(mode !== undefined);
     encoderOutput = await encode(model, features);
   });
 
   afterAll(async () => {
+    await engine?.dispose();
     await fs.rm(dir, { recursive: true, force: true });
   });
 
