@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ModelError, Tensor, TensorEngine } from '@speechfold/core';
+import { ModelError, OptionError, Tensor, TensorEngine } from '@speechfold/core';
 import { createOnnxruntimeEngine } from '@speechfold/engine-onnxruntime';
 import { editCheckpoint, keepCols, keepRows, zeroOtherCols } from './checkpoint-edit.test-helper';
 import { MissingCtcHeadError } from './errors';
@@ -88,6 +88,10 @@ describe('an extended export', () => {
     const got = await model.logits(fixture.input_values);
     const expected = await reference.logits(fixture.input_values);
     expect(maxAbsDiff(got.data, expected.data)).toBeLessThan(1e-5);
+    // The forward graph (default here) reads the per-layer widths as the per-op path does.
+    expect(model.usesForwardGraph).toBe(true);
+    const perOp = await loadHubert(extended, engine, { forwardGraph: 'off' });
+    expect(maxAbsDiff(got.data, (await perOp.logits(fixture.input_values)).data)).toBeLessThan(1e-5);
     // Removing units and a head changes the function of the original model.
     const full = await (await loadHubert(original, engine)).logits(fixture.input_values);
     expect(maxAbsDiff(got.data, full.data)).toBeGreaterThan(1e-4);
@@ -130,6 +134,10 @@ describe('other checkpoint layouts', () => {
     const model = await loadHubert(original, engine);
     expect(model.frameCount(399)).toBe(0);
     await expect(model.logits(new Float32Array(399))).rejects.toThrow(/receptive field/);
+  });
+
+  it("refuses an unknown forwardGraph option with an OptionError", async () => {
+    await expect(loadHubert(original, engine, { forwardGraph: 'gpu' as never })).rejects.toBeInstanceOf(OptionError);
   });
 
   it('refuses an activation it does not implement, naming the field', async () => {

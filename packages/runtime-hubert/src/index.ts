@@ -15,3 +15,4 @@ export { argmaxRows, collapseCtc, ctcDecode } from './ctc';
 export { readVocabulary } from './vocabulary';
 export type { CtcVocabulary } from './vocabulary';
 export { weightNormDim2 } from './weight-norm';
+export { buildHubertGraph, type HubertGraphMode, type HubertGraphSpec, type GraphAttention } from './forward-graph';

@@ -2,7 +2,7 @@
  * A HuBERT checkpoint loaded for inference: loadHubert reads and checks a model directory, and the
  * HubertModel it returns runs the forward pass of HF's HubertForCTC (eval mode) on a TensorEngine.
  */
-import { Matrix, ModelError, TensorEngine } from '@speechfold/core';
+import { Matrix, ModelError, OptionError, TensorEngine } from '@speechfold/core';
 import { HubertConfig, detectHubertPrefix, hubertLayerWidths, validateHubertConfig, validateHubertModel, type LayerWidths } from '@speechfold/adapter-hubert';
 import { linear } from '@speechfold/nn';
 import { openCheckpoint } from '@speechfold/safetensors';
@@ -10,6 +10,8 @@ import { argmaxRows, ctcDecode } from './ctc';
 import { encode } from './encoder';
 import { InputLengthError, MissingCtcHeadError } from './errors';
 import { extractFeatures, frameCount, projectFeatures } from './feature-encoder';
+import { createHubertSession, hubertGraphRunner, runHubertGraph, type HubertGraphMode, type HubertGraphOutputs } from './forward-graph';
+import type { GraphSession } from '@speechfold/engine-onnxruntime';
 import { checkMaxSeconds, DEFAULT_MAX_SECONDS, InputLengthLimits, InputLengthProblem, inputLengthLimits, inputLengthProblem } from './input-length';
 import { readJsonFile } from './json-files';
 import { HubertPreprocessor, prepareInput, readPreprocessor } from './preprocess';
@@ -26,12 +28,21 @@ export interface HubertLoadOptions {
    * InputLengthError instead of exhausting memory (the forward pass holds the whole utterance).
    */
   maxSeconds?: number;
+  /**
+   * How the forward pass runs on the onnxruntime engine: as one graph built from the weights with
+   * fused com.microsoft attention ('fused', the default), as one graph with plain MatMul/Softmax
+   * attention ('matmul'), or one engine call per product as on every other engine ('off'). Models
+   * over 1.75 GiB of weights always take the per-op path.
+   */
+  forwardGraph?: HubertGraphMode;
 }
 
 /** A loaded HuBERT. Inputs are mono waveforms at `preprocessor.samplingRate` (16 kHz). */
 export class HubertModel {
   /** The input lengths this model runs, in samples (see input-length.ts). */
   readonly inputLimits: InputLengthLimits;
+  /** The forward graph's session, created on first use when the graph path applies. */
+  private graphSession: Promise<GraphSession> | undefined;
 
   constructor(
     /** The directory it was loaded from. */
@@ -47,6 +58,8 @@ export class HubertModel {
     private readonly weights: HubertWeights,
     private readonly engine: TensorEngine,
     maxSeconds: number = DEFAULT_MAX_SECONDS,
+    /** See HubertLoadOptions.forwardGraph. */
+    readonly forwardGraph: HubertGraphMode = 'fused',
   ) {
     const geometry = weights.convLayers.map((layer) => ({ kernel: layer.weight.shape[2], stride: layer.stride }));
     this.inputLimits = inputLengthLimits(geometry, preprocessor.samplingRate, maxSeconds);
@@ -77,6 +90,27 @@ export class HubertModel {
     return frameCount(samples, this.weights.convLayers);
   }
 
+  /** Whether the forward pass runs as one onnxruntime graph (see forward-graph.ts). */
+  get usesForwardGraph(): boolean {
+    return hubertGraphRunner(this.engine, this.weights, this.forwardGraph) !== undefined;
+  }
+
+  /** The graph's outputs, or undefined on the per-op path. */
+  private async runGraph(inputValues: Float32Array): Promise<HubertGraphOutputs | undefined> {
+    if (this.graphSession === undefined) {
+      const runner = hubertGraphRunner(this.engine, this.weights, this.forwardGraph);
+      if (runner === undefined) return undefined;
+      const attention = this.forwardGraph === 'matmul' ? 'matmul' : 'fused';
+      const session = createHubertSession(runner, this.weights, { eps: this.config.layer_norm_eps, stableLayerNorm: this.config.do_stable_layer_norm, attention });
+      this.graphSession = session;
+      // A failed creation is not kept, so the next call reports it again rather than a stale error.
+      session.catch(() => {
+        if (this.graphSession === session) this.graphSession = undefined;
+      });
+    }
+    return runHubertGraph(await this.graphSession, inputValues);
+  }
+
   /**
    * The encoder's last hidden state [frames, hidden_size] for model input values (HF's `input_values`:
    * already normalised when the preprocessor says so; see `prepareInput`).
@@ -84,6 +118,8 @@ export class HubertModel {
   async hiddenStates(inputValues: Float32Array): Promise<Matrix> {
     const problem = this.inputLengthProblem(inputValues.length);
     if (problem !== undefined) throw new InputLengthError(inputValues.length, problem);
+    const graph = await this.runGraph(inputValues);
+    if (graph !== undefined) return graph.hiddenStates;
     const features = await extractFeatures(this.engine, inputValues, this.weights.convLayers);
     const eps = this.config.layer_norm_eps;
     const projected = await projectFeatures(this.engine, features, this.weights, eps);
@@ -94,6 +130,10 @@ export class HubertModel {
   async logits(inputValues: Float32Array): Promise<Matrix> {
     const head = this.weights.lmHead;
     if (head === undefined) throw new MissingCtcHeadError(this.dir);
+    const problem = this.inputLengthProblem(inputValues.length);
+    if (problem !== undefined) throw new InputLengthError(inputValues.length, problem);
+    const graph = await this.runGraph(inputValues);
+    if (graph?.logits !== undefined) return graph.logits;
     return linear(this.engine, await this.hiddenStates(inputValues), head.weight, head.bias);
   }
 
@@ -134,6 +174,8 @@ function checkActivations(config: HubertConfig): void {
  */
 export async function loadHubert(dir: string, engine: TensorEngine, options: HubertLoadOptions = {}): Promise<HubertModel> {
   const maxSeconds = checkMaxSeconds(options.maxSeconds ?? DEFAULT_MAX_SECONDS);
+  const forwardGraph = options.forwardGraph ?? 'fused';
+  if (!['fused', 'matmul', 'off'].includes(forwardGraph)) throw new OptionError('forwardGraph', `expected 'fused', 'matmul' or 'off', got '${String(forwardGraph)}'`);
   const rawConfig = await readJsonFile(dir, 'config.json');
   const config = validateHubertConfig(rawConfig, 'config.json');
   const widths = hubertLayerWidths(rawConfig, 'config.json');
@@ -153,7 +195,7 @@ export async function loadHubert(dir: string, engine: TensorEngine, options: Hub
       vocabulary = readVocabulary(vocabJson, config.pad_token_id, config.vocab_size, tokenizerConfig, specialTokens);
     }
     const preprocessor = readPreprocessor(await readJsonFile(dir, 'preprocessor_config.json', true));
-    return new HubertModel(dir, config, widths, preprocessor, vocabulary, weights, engine, maxSeconds);
+    return new HubertModel(dir, config, widths, preprocessor, vocabulary, weights, engine, maxSeconds, forwardGraph);
   } finally {
     await source.close();
   }

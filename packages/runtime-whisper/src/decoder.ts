@@ -7,6 +7,7 @@
 import { MethodError, type Matrix } from '@speechfold/core';
 import { layerNorm, linear, matmulAuto } from '@speechfold/nn';
 import { cachedAttention } from './cached-attention';
+import { decodeStepWithGraph } from './decoder-graph';
 import { feedForward } from './feed-forward';
 import { writeHeads, type KvCache, type LayerCache } from './kv-cache';
 import { LAYER_NORM_EPS, type DecoderLayerWeights, type WhisperModel } from './model';
@@ -61,6 +62,14 @@ export async function decodeStep(model: WhisperModel, cache: KvCache, tokens: re
   if (tokens.length === 0) throw new MethodError({}, 'decoder: no tokens to decode');
   if (past + tokens.length > cache.capacity) {
     throw new MethodError({}, `decoder: ${past + tokens.length} tokens exceed max_target_positions ${cache.capacity}`);
+  }
+  if (cache.graph !== undefined) {
+    for (const id of tokens) {
+      if (!Number.isInteger(id) || id < 0 || id >= config.vocab_size) throw new MethodError({}, `decoder: token id ${id} is outside the vocabulary (0..${config.vocab_size - 1})`);
+    }
+    const logits = await decodeStepWithGraph(cache.graph, model, tokens, past);
+    cache.length = past + tokens.length;
+    return logits;
   }
   let h = embed(model, tokens, past);
   for (const [l, w] of weights.decoderLayers.entries()) {

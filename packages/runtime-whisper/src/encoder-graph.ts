@@ -32,19 +32,19 @@ export interface EncoderGraphOptions {
   attention?: GraphAttention;
 }
 
-const MS_DOMAIN = 'com.microsoft';
+export const MS_DOMAIN = 'com.microsoft';
 /** Opsets the graph uses: 17 for LayerNormalization, com.microsoft 1 for Gelu and MultiHeadAttention. */
 export const ENCODER_GRAPH_OPSET = 17;
 export const ENCODER_GRAPH_DOMAINS = [{ domain: MS_DOMAIN, version: 1 }] as const;
 /** Largest weight total put in one graph: protobuf messages stop at 2 GiB. Bigger encoders keep the per-op path. */
-const MAX_GRAPH_WEIGHT_BYTES = 1.75 * 1024 ** 3;
+export const MAX_GRAPH_WEIGHT_BYTES = 1.75 * 1024 ** 3;
 
-const int = (name: string, value: number): OnnxAttribute => ({ name, kind: 'int', value });
-const float = (name: string, value: number): OnnxAttribute => ({ name, kind: 'float', value });
-const ints = (name: string, value: number[]): OnnxAttribute => ({ name, kind: 'ints', value });
+export const int = (name: string, value: number): OnnxAttribute => ({ name, kind: 'int', value });
+export const float = (name: string, value: number): OnnxAttribute => ({ name, kind: 'float', value });
+export const ints = (name: string, value: number[]): OnnxAttribute => ({ name, kind: 'ints', value });
 
-/** Collects nodes and initializers with unique names. */
-class GraphBuilder {
+/** Collects nodes and initializers with unique names (shared with decoder-graph.ts). */
+export class GraphBuilder {
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxInitializer[] = [];
   private readonly shapes = new Map<string, string>();
@@ -122,7 +122,7 @@ function attentionBlock(g: GraphBuilder, x: string, prefix: string, a: Attention
   return g.linear(context, g.weight(`${prefix}.out`, a.out), g.weight(`${prefix}.out_bias`, a.outBias));
 }
 
-function feedForwardBlock(g: GraphBuilder, x: string, prefix: string, w: FeedForwardWeights): string {
+export function feedForwardBlock(g: GraphBuilder, x: string, prefix: string, w: FeedForwardWeights): string {
   const hidden = g.gelu(g.linear(x, g.weight(`${prefix}.fc1`, w.fc1), g.weight(`${prefix}.fc1_bias`, w.fc1Bias)));
   return g.linear(hidden, g.weight(`${prefix}.fc2`, w.fc2), g.weight(`${prefix}.fc2_bias`, w.fc2Bias));
 }

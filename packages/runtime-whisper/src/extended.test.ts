@@ -10,6 +10,7 @@ import type { Tensor } from '@speechfold/core';
 import { openCheckpoint, createCheckpointSink } from '@speechfold/safetensors';
 import { synthesize } from '@speechfold/synth';
 import { createOnnxruntimeEngine } from '@speechfold/engine-onnxruntime';
+import { decoderSessions } from './decoder-graph';
 import { encode } from './encoder';
 import { greedyDecode } from './generate';
 import { loadWhisper } from './load';
@@ -164,4 +165,18 @@ test('an extended export with per-layer widths loads and matches its dense twin'
   expect(a.tokens).toEqual(b.tokens);
   logitsExt.forEach((l, i) => expect(maxAbsDiff(l, logitsDen[i])).toBeLessThanOrEqual(1e-4));
   for (const l of logitsExt) expect(l.every(Number.isFinite)).toBe(true);
+
+  // The decoder step graph reads each layer's widths (self and cross heads, FFN) from its weights too:
+  // same ids and logits on onnxruntime as the per-op path.
+  const ortDecode = await createOnnxruntimeEngine({ threads: 1 });
+  try {
+    const graphExt = await loadWhisper(path.join(root, 'extended'), ortDecode, { encoderGraph: 'off' });
+    expect(decoderSessions(graphExt)).toBeDefined();
+    const logitsGraph: Float32Array[] = [];
+    const c = await greedyDecode(graphExt, encExt, { maxNewTokens: 8, onLogits: (_s, l) => logitsGraph.push(l) });
+    expect(c.tokens).toEqual(a.tokens);
+    logitsGraph.forEach((l, i) => expect(maxAbsDiff(l, logitsExt[i])).toBeLessThanOrEqual(1e-4));
+  } finally {
+    await ortDecode.dispose();
+  }
 });

@@ -2,6 +2,7 @@ export { loadWhisper, type LoadWhisperOptions } from './load';
 export { buildEncoderGraph, type EncoderGraphOptions, type GraphAttention } from './encoder-graph';
 export { encode } from './encoder';
 export { decodeStep } from './decoder';
+export { buildDecoderStepGraph, buildCrossKvGraph } from './decoder-graph';
 export { createKvCache, type KvCache, type LayerCache } from './kv-cache';
 export { greedyDecode, transcribe, promptTokens, type GreedyOptions, type GreedyResult } from './generate';
 export { WhisperTokenizer, type AddedToken, type TokenizerData, type DecodeOptions } from './bpe';
@@ -12,6 +13,7 @@ export {
   LAYER_NORM_EPS,
   type WhisperModel,
   type EncoderGraphMode,
+  type DecoderGraphMode,
   type WhisperWeights,
   type AttentionWeights,
   type NormWeights,

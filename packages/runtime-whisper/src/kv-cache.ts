@@ -5,6 +5,7 @@
  */
 import { MethodError, type Matrix } from '@speechfold/core';
 import { linear } from '@speechfold/nn';
+import { createGraphDecoderState, decoderSessions, type GraphDecoderState } from './decoder-graph';
 import type { WhisperModel } from './model';
 
 /** One decoder layer's cached keys and values, one array per head. */
@@ -26,6 +27,11 @@ export interface KvCache {
   capacity: number;
   /** Rows of the encoder output (keys of cross-attention). */
   encoderFrames: number;
+  /**
+   * Set when the decoder runs as one onnxruntime graph per step (decoder-graph.ts): the keys and
+   * values live here as graph values and `layers` is empty.
+   */
+  graph?: GraphDecoderState;
 }
 
 /**
@@ -58,6 +64,11 @@ export async function createKvCache(model: WhisperModel, encoderOutput: Matrix):
     throw new MethodError({}, `decoder: expected an encoder output [frames, ${config.d_model}], got [${encoderOutput.rows}, ${encoderOutput.cols}]`);
   }
   const capacity = config.max_target_positions;
+  const sessions = decoderSessions(model);
+  if (sessions !== undefined) {
+    const graph = await createGraphDecoderState(await sessions, model, encoderOutput);
+    return { layers: [], length: 0, capacity, encoderFrames: encoderOutput.rows, graph };
+  }
   const layers: LayerCache[] = [];
   for (const layer of weights.decoderLayers) {
     const self = layer.selfAttn;

@@ -14,7 +14,7 @@ import {
 } from '@speechfold/adapter-whisper';
 import { openCheckpoint } from '@speechfold/safetensors';
 import { readGenerationSettings } from './generation-config';
-import type { AttentionWeights, DecoderLayerWeights, EncoderGraphMode, EncoderLayerWeights, FeedForwardWeights, NormWeights, WhisperModel, WhisperWeights } from './model';
+import type { AttentionWeights, DecoderGraphMode, DecoderLayerWeights, EncoderGraphMode, EncoderLayerWeights, FeedForwardWeights, NormWeights, WhisperModel, WhisperWeights } from './model';
 import { loadTokenizer, readJsonObject } from './tokenizer-files';
 
 const PROJ_OUT = 'proj_out.weight';
@@ -23,6 +23,8 @@ const PROJ_OUT = 'proj_out.weight';
 export interface LoadWhisperOptions {
   /** See WhisperModel.encoderGraph; default 'fused' (one graph on onnxruntime, the per-op path elsewhere). */
   encoderGraph?: EncoderGraphMode;
+  /** See WhisperModel.decoderGraph; default 'on' (one graph per step on onnxruntime, the per-op path elsewhere). */
+  decoderGraph?: DecoderGraphMode;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
@@ -126,7 +128,9 @@ export async function loadWhisper(dir: string, engine: TensorEngine, options: Lo
     const weights = groupWeights(tensors, layers, projOut);
     const generation = await readGenerationSettings(dir, config);
     const tokenizer = await loadTokenizer(dir);
-    return { config, layers, weights, generation, tokenizer, engine, ...(options.encoderGraph === undefined ? {} : { encoderGraph: options.encoderGraph }) };
+    return { config, layers, weights, generation, tokenizer, engine, ...(options.encoderGraph === undefined ? {} : { encoderGraph: options.encoderGraph }),
+      ...(options.decoderGraph === undefined ? {} : { decoderGraph: options.decoderGraph }),
+    };
   } finally {
     await source.close();
   }

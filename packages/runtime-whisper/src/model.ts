@@ -85,7 +85,16 @@ export interface WhisperModel {
    * one engine call per product as on every other engine ('off').
    */
   encoderGraph?: EncoderGraphMode;
+  /**
+   * How decodeStep runs when the engine is onnxruntime: each step as one graph with the keys and
+   * values kept between steps as graph inputs/outputs ('on', the default; decoder-graph.ts), or the
+   * per-op path with JS attention ('off').
+   */
+  decoderGraph?: DecoderGraphMode;
 }
+
+/** See WhisperModel.decoderGraph. */
+export type DecoderGraphMode = 'on' | 'off';
 
 /** See WhisperModel.encoderGraph. */
 export type EncoderGraphMode = 'fused' | 'matmul' | 'off';

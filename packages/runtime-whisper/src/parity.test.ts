@@ -2,19 +2,22 @@
  * Parity with HF transformers on the reference fixture: for each synthetic checkpoint (untied and
  * tied proj_out, scale_embedding set, which HF ignores, and the English-only tiny.en vocabulary), the
  * encoder output and the prompt's logits within 1e-4, and greedy generate()'s 20 ids identical.
- * Each case runs on the plain-JS engine (the per-op path) and on the onnxruntime engine, where the
- * encoder runs as one graph (encoder-graph.ts) with fused attention, and again with MatMul/Softmax.
+ * Each case runs on the plain-JS engine (the per-op path) and on the onnxruntime engine: the encoder
+ * as one graph (encoder-graph.ts) with fused attention and the decoder step as one graph
+ * (decoder-graph.ts, the default), and again with MatMul/Softmax encoder attention and the per-op decoder.
  */
 import { promises as fs } from 'node:fs';
 import type { Matrix, TensorEngine } from '@speechfold/core';
 import { createOnnxruntimeEngine } from '@speechfold/engine-onnxruntime';
 import { decodeStep } from './decoder';
 import { encode } from './encoder';
+import { decoderSessions } from './decoder-graph';
 import { encoderSession } from './encoder-graph';
 import { greedyDecode } from './generate';
 import { createKvCache } from './kv-cache';
 import { loadWhisper } from './load';
-import type { EncoderGraphMode, WhisperModel } from './model';
+import type { LoadWhisperOptions } from './load';
+import type { WhisperModel } from './model';
 import { fromBase64, maxAbsDiff, readFixture, seededFeatures, sha256OfFloats, synthesizeCase, tempDir, type FixtureCase } from './fixture.test-helper';
 import { JsEngine } from './js-engine.test-helper';
 
@@ -23,11 +26,15 @@ const TOLERANCE = 1e-4;
 jest.setTimeout(120_000);
 const fixture = readFixture();
 
-/** The engines each case runs on: the per-op path, and the onnxruntime engine with the encoder graph. */
-const ENGINES: [string, () => Promise<TensorEngine>, EncoderGraphMode | undefined][] = [
+/** The engines each case runs on: the per-op path, and the onnxruntime engine with the graphs; undefined options = JS engine. */
+const ENGINES: [string, () => Promise<TensorEngine>, LoadWhisperOptions | undefined][] = [
   ['js per-op', async () => new JsEngine(), undefined],
-  ['onnxruntime encoder graph (fused attention)', () => createOnnxruntimeEngine({ threads: 1 }), 'fused'],
-  ['onnxruntime encoder graph (MatMul/Softmax attention)', () => createOnnxruntimeEngine({ threads: 1 }), 'matmul'],
+  ['onnxruntime encoder graph (fused attention) + decoder step graph', () => createOnnxruntimeEngine({ threads: 1 }), {}],
+  [
+    'onnxruntime encoder graph (MatMul/Softmax attention) + per-op decoder',
+    () => createOnnxruntimeEngine({ threads: 1 }),
+    { encoderGraph: 'matmul', decoderGraph: 'off' },
+  ],
 ];
 
 describe.each(ENGINES.flatMap(([engineName, makeEngine, mode]) => fixture.cases.map((c) => [`${c.name} on ${engineName}`, c, makeEngine, mode] as const)))('case %s', (_name, c: FixtureCase, makeEngine, mode) => {
@@ -48,9 +55,10 @@ describe.each(ENGINES.flatMap(([engineName, makeEngine, mode]) => fixture.cases.
     // Same bytes as the checkpoint HF ran, or nothing below would mean anything.
     expect(checksum).toBe(c.model_sha256);
     engine = await makeEngine();
-    model = await loadWhisper(dir, engine, mode === undefined ? {} : { encoderGraph: mode });
-    // The graph path is taken exactly where it is asked for.
+    model = await loadWhisper(dir, engine, mode ?? {});
+    // The graph paths are taken exactly where they are asked for.
     expect(encoderSession(model) !== undefined).toBe(mode !== undefined);
+    expect(decoderSessions(model) !== undefined).toBe(mode !== undefined && mode.decoderGraph !== 'off');
     encoderOutput = await encode(model, features);
   });
 
