@@ -186,20 +186,78 @@ export interface ProbeResponses {
   act: Float32Array;
 }
 
+/** b + sum_j w[row + j] z[x + j] in float64, ascending j. */
+function probeDot(w: Float32Array, row: number, b: number, z: Float32Array, x: number, dim: number): number {
+  let u = b;
+  for (let j = 0; j < dim; j++) u += w[row + j] * z[x + j];
+  return u;
+}
+
 /** The responses of a group's units to P seeded probe inputs. */
 export function probeResponses(group: FoldGroup, view: ResponseView, count = PROBE_COUNT, seed = PROBE_SEED): ProbeResponses {
   const probes = probeInputs(view, count, seed);
   const { weight, bias, dim } = view;
   const pre = new Float32Array(group.units * count);
-  for (let i = 0; i < group.units; i++) {
-    const row = i * dim;
-    const b = bias === null ? 0 : bias.data[i];
-    for (let p = 0; p < count; p++) {
-      const x = p * dim;
-      let u = b;
-      for (let j = 0; j < dim; j++) u += weight.data[row + j] * probes[x + j];
-      pre[i * count + p] = u;
+  const w = weight.data;
+  const units = group.units;
+  // Each pre-activation is b + sum_j w_j z_j, summed in float64 in ascending j (the products of two
+  // float32 are exact in float64), so the result does not depend on the blocking below. Two units by
+  // four probes at a time keep eight independent sums in flight instead of one dependent chain.
+  let i = 0;
+  for (; i + 1 < units; i += 2) {
+    const r0 = i * dim;
+    const r1 = r0 + dim;
+    const b0 = bias === null ? 0 : bias.data[i];
+    const b1 = bias === null ? 0 : bias.data[i + 1];
+    let p = 0;
+    for (; p + 3 < count; p += 4) {
+      const x0 = p * dim;
+      const x1 = x0 + dim;
+      const x2 = x1 + dim;
+      const x3 = x2 + dim;
+      let u00 = b0;
+      let u01 = b0;
+      let u02 = b0;
+      let u03 = b0;
+      let u10 = b1;
+      let u11 = b1;
+      let u12 = b1;
+      let u13 = b1;
+      for (let j = 0; j < dim; j++) {
+        const w0 = w[r0 + j];
+        const w1 = w[r1 + j];
+        const z0 = probes[x0 + j];
+        const z1 = probes[x1 + j];
+        const z2 = probes[x2 + j];
+        const z3 = probes[x3 + j];
+        u00 += w0 * z0;
+        u01 += w0 * z1;
+        u02 += w0 * z2;
+        u03 += w0 * z3;
+        u10 += w1 * z0;
+        u11 += w1 * z1;
+        u12 += w1 * z2;
+        u13 += w1 * z3;
+      }
+      const o0 = i * count + p;
+      const o1 = o0 + count;
+      pre[o0] = u00;
+      pre[o0 + 1] = u01;
+      pre[o0 + 2] = u02;
+      pre[o0 + 3] = u03;
+      pre[o1] = u10;
+      pre[o1 + 1] = u11;
+      pre[o1 + 2] = u12;
+      pre[o1 + 3] = u13;
     }
+    for (; p < count; p++) {
+      pre[i * count + p] = probeDot(w, r0, b0, probes, p * dim, dim);
+      pre[(i + 1) * count + p] = probeDot(w, r1, b1, probes, p * dim, dim);
+    }
+  }
+  for (; i < units; i++) {
+    const b = bias === null ? 0 : bias.data[i];
+    for (let p = 0; p < count; p++) pre[i * count + p] = probeDot(w, i * dim, b, probes, p * dim, dim);
   }
   const act = Float32Array.from(pre, (u) => activate(view.response.activation, u));
   return { count, pre, act };
@@ -225,17 +283,23 @@ export function pairCostOf(group: FoldGroup, tensors: GroupTensors, view: Respon
       norm2[i] += v * v;
     }
   }
-  const activation = view.response.activation;
+  const relu = view.response.activation === 'relu';
   return (a: number, b: number): number => {
     let dot = 0;
-    for (let o = 0; o < outDim; o++) dot += c[a * outDim + o] * c[b * outDim + o];
+    const ca = a * outDim;
+    const cb = b * outDim;
+    for (let o = 0; o < outDim; o++) dot += c[ca + o] * c[cb + o];
     let sa = 0;
     let sb = 0;
     let sab = 0;
+    const pa = a * count;
+    const pb = b * count;
     for (let p = 0; p < count; p++) {
-      const m = activate(activation, 0.5 * (pre[a * count + p] + pre[b * count + p]));
-      const da = act[a * count + p] - m;
-      const db = act[b * count + p] - m;
+      // activate(), with the activation chosen once per pair rather than per probe.
+      const u = 0.5 * (pre[pa + p] + pre[pb + p]);
+      const m = relu ? (u > 0 ? u : 0) : geluScalar(u);
+      const da = act[pa + p] - m;
+      const db = act[pb + p] - m;
       sa += da * da;
       sb += db * db;
       sab += da * db;
