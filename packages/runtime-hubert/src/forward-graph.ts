@@ -12,13 +12,18 @@
 import type { Matrix, Tensor, TensorEngine } from '@speechfold/core';
 import {
   ElemType,
+  GraphBuilder as OnnxGraphBuilder,
+  MAX_GRAPH_WEIGHT_BYTES,
+  MODEL_GRAPH_DOMAINS,
+  MODEL_GRAPH_OPSET,
+  MS_DOMAIN,
+  float,
+  int,
+  ints,
   graphRunnerOf,
   type GraphRunner,
   type GraphSession,
-  type OnnxAttribute,
   type OnnxGraph,
-  type OnnxInitializer,
-  type OnnxNode,
 } from '@speechfold/engine-onnxruntime';
 import type { EncoderLayerWeights, HubertWeights, LinearWeights, NormWeights } from './weights';
 
@@ -42,67 +47,22 @@ export interface HubertGraphSpec {
   attention?: GraphAttention;
 }
 
-const MS_DOMAIN = 'com.microsoft';
-/** Opsets the graph uses: 17 for LayerNormalization, com.microsoft 1 for Gelu and MultiHeadAttention. */
-export const HUBERT_GRAPH_OPSET = 17;
-export const HUBERT_GRAPH_DOMAINS = [{ domain: MS_DOMAIN, version: 1 }] as const;
-/** Largest weight total put in one graph: protobuf messages stop at 2 GiB. Bigger models keep the per-op path. */
-const MAX_GRAPH_WEIGHT_BYTES = 1.75 * 1024 ** 3;
+/** Opsets the graph uses (engine-onnxruntime's: LayerNormalization 17, com.microsoft Gelu and MultiHeadAttention). */
+export const HUBERT_GRAPH_OPSET = MODEL_GRAPH_OPSET;
+export const HUBERT_GRAPH_DOMAINS = MODEL_GRAPH_DOMAINS;
 /** torch's default eps: HF builds the conv layers' GroupNorm and LayerNorm without passing layer_norm_eps. */
 const CONV_NORM_EPS = 1e-5;
 
-const int = (name: string, value: number): OnnxAttribute => ({ name, kind: 'int', value });
-const float = (name: string, value: number): OnnxAttribute => ({ name, kind: 'float', value });
-const ints = (name: string, value: number[]): OnnxAttribute => ({ name, kind: 'ints', value });
 
-/** Collects nodes and initializers with unique names. */
-class GraphBuilder {
-  readonly nodes: OnnxNode[] = [];
-  readonly initializers: OnnxInitializer[] = [];
-  private readonly shapes = new Map<string, string>();
-  private count = 0;
-
-  op(opType: string, inputs: string[], attributes: OnnxAttribute[] = [], domain?: string): string {
-    const output = `${opType.toLowerCase()}_${this.count++}`;
-    this.nodes.push({ opType, inputs, outputs: [output], attributes, ...(domain === undefined ? {} : { domain }) });
-    return output;
-  }
-
-  /** A float weight as an initializer (the data is referenced, not copied). */
-  weight(name: string, tensor: Tensor): string {
-    this.initializers.push({ name, dims: tensor.shape, data: tensor.data });
-    return name;
-  }
-
-  /** An int64 constant (Reshape shapes, Slice bounds), shared between uses. */
-  int64s(values: number[]): string {
-    const key = values.join(',');
-    let name = this.shapes.get(key);
-    if (name === undefined) {
-      name = `i64_${key.replace(/-/g, 'm').replace(/,/g, '_')}`;
-      this.initializers.push({ name, dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
-      this.shapes.set(key, name);
-    }
-    return name;
-  }
-
+/** engine-onnxruntime's GraphBuilder with HuBERT's linear, LayerNorm and channel swap. */
+class GraphBuilder extends OnnxGraphBuilder {
   /** x [T, in] W^T + b with W stored [out, in], as torch.nn.Linear. */
   linear(x: string, prefix: string, w: LinearWeights): string {
-    const inputs = [x, this.weight(`${prefix}.weight`, w.weight)];
-    if (w.bias !== undefined) inputs.push(this.weight(`${prefix}.bias`, w.bias));
-    return this.op('Gemm', inputs, [int('transB', 1)]);
+    return this.gemm(x, this.weight(`${prefix}.weight`, w.weight), w.bias === undefined ? undefined : this.weight(`${prefix}.bias`, w.bias));
   }
 
   layerNorm(x: string, prefix: string, norm: NormWeights, eps: number): string {
-    return this.op('LayerNormalization', [x, this.weight(`${prefix}.weight`, norm.weight), this.weight(`${prefix}.bias`, norm.bias)], [
-      int('axis', -1),
-      float('epsilon', eps),
-    ]);
-  }
-
-  /** Exact (erf) GELU, as torch's default. */
-  gelu(x: string): string {
-    return this.op('Gelu', [x], [], MS_DOMAIN);
+    return this.normalize(x, this.weight(`${prefix}.weight`, norm.weight), this.weight(`${prefix}.bias`, norm.bias), eps);
   }
 
   /** [1, C, T] <-> [1, T, C]. */

@@ -9,13 +9,18 @@
 import type { Matrix, Tensor } from '@speechfold/core';
 import {
   ElemType,
+  GraphBuilder as OnnxGraphBuilder,
+  MAX_GRAPH_WEIGHT_BYTES,
+  MODEL_GRAPH_DOMAINS,
+  MODEL_GRAPH_OPSET,
+  MS_DOMAIN,
+  float,
+  int,
+  ints,
   graphRunnerOf,
   type GraphRunner,
   type GraphSession,
-  type OnnxAttribute,
   type OnnxGraph,
-  type OnnxInitializer,
-  type OnnxNode,
 } from '@speechfold/engine-onnxruntime';
 import { LAYER_NORM_EPS, type AttentionWeights, type EncoderLayerWeights, type FeedForwardWeights, type NormWeights, type WhisperModel } from './model';
 
@@ -32,69 +37,26 @@ export interface EncoderGraphOptions {
   attention?: GraphAttention;
 }
 
-export const MS_DOMAIN = 'com.microsoft';
-/** Opsets the graph uses: 17 for LayerNormalization, com.microsoft 1 for Gelu and MultiHeadAttention. */
-export const ENCODER_GRAPH_OPSET = 17;
-export const ENCODER_GRAPH_DOMAINS = [{ domain: MS_DOMAIN, version: 1 }] as const;
-/** Largest weight total put in one graph: protobuf messages stop at 2 GiB. Bigger encoders keep the per-op path. */
-export const MAX_GRAPH_WEIGHT_BYTES = 1.75 * 1024 ** 3;
+/** Opsets the graph uses (engine-onnxruntime's: LayerNormalization 17, com.microsoft Gelu and MultiHeadAttention). */
+export const ENCODER_GRAPH_OPSET = MODEL_GRAPH_OPSET;
+export const ENCODER_GRAPH_DOMAINS = MODEL_GRAPH_DOMAINS;
+export { MAX_GRAPH_WEIGHT_BYTES, MS_DOMAIN, int, float, ints };
 
-export const int = (name: string, value: number): OnnxAttribute => ({ name, kind: 'int', value });
-export const float = (name: string, value: number): OnnxAttribute => ({ name, kind: 'float', value });
-export const ints = (name: string, value: number[]): OnnxAttribute => ({ name, kind: 'ints', value });
 
 /** Collects nodes and initializers with unique names (shared with decoder-graph.ts). */
-export class GraphBuilder {
-  readonly nodes: OnnxNode[] = [];
-  readonly initializers: OnnxInitializer[] = [];
-  private readonly shapes = new Map<string, string>();
-  private count = 0;
-
-  /** Adds a node with one fresh output; returns the output's name. */
-  op(opType: string, inputs: string[], attributes: OnnxAttribute[] = [], domain?: string): string {
-    const output = `${opType.toLowerCase()}_${this.count++}`;
-    this.nodes.push({ opType, inputs, outputs: [output], attributes, ...(domain === undefined ? {} : { domain }) });
-    return output;
-  }
-
-  /** A float weight as an initializer (the data is referenced, not copied). */
-  weight(name: string, tensor: Tensor): string {
-    this.initializers.push({ name, dims: tensor.shape, data: tensor.data });
-    return name;
-  }
-
-  /** A scalar float constant. */
-  scalar(name: string, value: number): string {
-    this.initializers.push({ name, dims: [], data: Float32Array.of(value) });
-    return name;
-  }
-
+export class GraphBuilder extends OnnxGraphBuilder {
   /** An int64 shape constant for Reshape, shared between uses. */
   shape(dims: number[]): string {
-    const key = dims.join(',');
-    let name = this.shapes.get(key);
-    if (name === undefined) {
-      name = `shape_${key.replace(/-/g, 'm').replace(/,/g, '_')}`;
-      this.initializers.push({ name, dims: [dims.length], data: BigInt64Array.from(dims.map(BigInt)) });
-      this.shapes.set(key, name);
-    }
-    return name;
+    return this.int64s(dims);
   }
 
   /** x [T, in] W^T + b with W stored [out, in], as torch.nn.Linear. */
   linear(x: string, weight: string, bias?: string): string {
-    return this.op('Gemm', bias === undefined ? [x, weight] : [x, weight, bias], [int('transB', 1)]);
+    return this.gemm(x, weight, bias);
   }
 
   layerNorm(x: string, prefix: string, norm: NormWeights): string {
-    const w = this.weight(`${prefix}.weight`, norm.weight);
-    const b = this.weight(`${prefix}.bias`, norm.bias);
-    return this.op('LayerNormalization', [x, w, b], [int('axis', -1), float('epsilon', LAYER_NORM_EPS)]);
-  }
-
-  /** Exact (erf) GELU, as torch's default. */
-  gelu(x: string): string {
-    return this.op('Gelu', [x], [], MS_DOMAIN);
+    return this.normalize(x, this.weight(`${prefix}.weight`, norm.weight), this.weight(`${prefix}.bias`, norm.bias), LAYER_NORM_EPS);
   }
 }
 
