@@ -12,7 +12,7 @@ export function roundRobinLabels(units: number, k: number): Int32Array {
   return Int32Array.from({ length: units }, (_, i) => i % k);
 }
 
-/** 'fold': fewer units (FoldingMerger); 'dense': original shapes (DenseFoldingMerger). */
+/** 'fold': fewer units (FoldingMerger); 'dense': original shapes (the dense export's layout, fold's denseEquivalent). */
 export type FoldMode = 'fold' | 'dense';
 
 /**
