@@ -82,4 +82,44 @@ export class GraphBuilder {
   gelu(x: string): string {
     return this.op('Gelu', [x], [], MS_DOMAIN);
   }
+
+  /** A scalar float constant, shared between uses. */
+  floatConstant(value: number): string {
+    const key = `f32:${value}`;
+    let name = this.constants.get(key);
+    if (name === undefined) {
+      name = `f32_${this.constants.size}`;
+      this.initializers.push({ name, dims: [], data: Float32Array.of(value) });
+      this.constants.set(key, name);
+    }
+    return name;
+  }
+
+  /**
+   * Multi-head attention over projected q [T, heads * headDim] and k, v [S, heads * headDim]:
+   * softmax(scale * q k^T + mask) v per head, returned as [T, heads * headDim]. `fused` runs
+   * com.microsoft MultiHeadAttention (no mask); otherwise MatMul / Softmax per head.
+   */
+  attention(q: string, k: string, v: string, o: { heads: number; headDim: number; scale: number; fused?: boolean; mask?: string }): string {
+    const width = o.heads * o.headDim;
+    if (o.fused) {
+      if (o.mask !== undefined) throw new Error('GraphBuilder.attention: the fused path takes no mask');
+      const batched = (x: string): string => this.op('Reshape', [x, this.int64s([1, -1, width])]);
+      const context = this.op('MultiHeadAttention', [batched(q), batched(k), batched(v)], [int('num_heads', o.heads), float('scale', o.scale)], MS_DOMAIN);
+      return this.op('Reshape', [context, this.int64s([-1, width])]);
+    }
+    const heads = (x: string, perm: number[]): string =>
+      this.op('Transpose', [this.op('Reshape', [x, this.int64s([-1, o.heads, o.headDim])])], [ints('perm', perm)]);
+    let scores = this.op('MatMul', [heads(q, [1, 0, 2]), heads(k, [1, 2, 0])]);
+    if (o.scale !== 1) scores = this.op('Mul', [scores, this.floatConstant(o.scale)]);
+    if (o.mask !== undefined) scores = this.op('Add', [scores, o.mask]);
+    const probs = this.op('Softmax', [scores], [int('axis', -1)]);
+    const context = this.op('MatMul', [probs, heads(v, [1, 0, 2])]);
+    return this.op('Reshape', [this.op('Transpose', [context], [ints('perm', [1, 0, 2])]), this.int64s([-1, width])]);
+  }
+
+  /** Names `from` as the graph output `name`. */
+  output(from: string, name: string): void {
+    this.nodes.push({ opType: 'Identity', inputs: [from], outputs: [name] });
+  }
 }

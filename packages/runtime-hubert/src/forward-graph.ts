@@ -16,7 +16,6 @@ import {
   MAX_GRAPH_WEIGHT_BYTES,
   MODEL_GRAPH_DOMAINS,
   MODEL_GRAPH_OPSET,
-  MS_DOMAIN,
   float,
   int,
   ints,
@@ -73,24 +72,10 @@ class GraphBuilder extends OnnxGraphBuilder {
 
 /** Self-attention over x [T, d] with the layer's own heads; returns out_proj's output [T, d]. */
 function selfAttention(g: GraphBuilder, x: string, prefix: string, w: EncoderLayerWeights, kind: GraphAttention): string {
-  const width = w.heads * w.headDim;
   const q = g.linear(x, `${prefix}.q_proj`, w.q);
   const k = g.linear(x, `${prefix}.k_proj`, w.k);
   const v = g.linear(x, `${prefix}.v_proj`, w.v);
-  let context: string;
-  if (kind === 'fused') {
-    const batched = (t: string): string => g.op('Reshape', [t, g.int64s([1, -1, width])]);
-    const fused = g.op('MultiHeadAttention', [batched(q), batched(k), batched(v)], [int('num_heads', w.heads), float('scale', w.headDim ** -0.5)], MS_DOMAIN);
-    context = g.op('Reshape', [fused, g.int64s([-1, width])]);
-  } else {
-    const heads = (t: string, perm: number[]): string => g.op('Transpose', [g.op('Reshape', [t, g.int64s([-1, w.heads, w.headDim])])], [ints('perm', perm)]);
-    const scale = `${prefix}.scale`;
-    g.initializers.push({ name: scale, dims: [], data: Float32Array.of(w.headDim ** -0.5) });
-    const scores = g.op('Mul', [g.op('MatMul', [heads(q, [1, 0, 2]), heads(k, [1, 2, 0])]), scale]);
-    const probs = g.op('Softmax', [scores], [int('axis', -1)]);
-    const per = g.op('MatMul', [probs, heads(v, [1, 0, 2])]);
-    context = g.op('Reshape', [g.op('Transpose', [per], [ints('perm', [1, 0, 2])]), g.int64s([-1, width])]);
-  }
+  const context = g.attention(q, k, v, { heads: w.heads, headDim: w.headDim, scale: w.headDim ** -0.5, fused: kind === 'fused' });
   return g.linear(context, `${prefix}.out_proj`, w.out);
 }
 
@@ -188,10 +173,10 @@ export function buildHubertGraph(weights: HubertWeights, options: HubertGraphSpe
     h = layer(g, h, l, w, spec);
   });
   if (spec.stableLayerNorm) h = g.layerNorm(h, 'encoder.layer_norm', weights.encoderNorm, spec.eps);
-  g.nodes.push({ opType: 'Identity', inputs: [h], outputs: ['hidden_states'] });
+  g.output(h, 'hidden_states');
   const outputs = [{ name: 'hidden_states', elemType: ElemType.FLOAT, dims: ['frames', hidden] }];
   if (weights.lmHead !== undefined) {
-    g.nodes.push({ opType: 'Identity', inputs: [g.linear(h, 'lm_head', weights.lmHead)], outputs: ['logits'] });
+    g.output(g.linear(h, 'lm_head', weights.lmHead), 'logits');
     outputs.push({ name: 'logits', elemType: ElemType.FLOAT, dims: ['frames', weights.lmHead.weight.shape[0]] });
   }
   return {

@@ -14,27 +14,18 @@
  */
 import type { Matrix, Tensor } from '@speechfold/core';
 import { ElemType, graphRunnerOf, type GraphSession, type GraphValue, type OnnxGraph, type OnnxValueInfo } from '@speechfold/engine-onnxruntime';
-import { ENCODER_GRAPH_DOMAINS, ENCODER_GRAPH_OPSET, GraphBuilder, MAX_GRAPH_WEIGHT_BYTES, feedForwardBlock, int, ints } from './encoder-graph';
+import { ENCODER_GRAPH_DOMAINS, ENCODER_GRAPH_OPSET, GraphBuilder, MAX_GRAPH_WEIGHT_BYTES, feedForwardBlock, int } from './encoder-graph';
 import type { AttentionWeights, WhisperModel } from './model';
 
 /** softmax(q K^T + mask) V per head; q [T, H*D] already scaled, k/v [S, H*D], mask [T, S] or none. */
 function attention(g: GraphBuilder, q: string, k: string, v: string, a: AttentionWeights, mask?: string): string {
-  const width = a.heads * a.headDim;
-  const heads = (x: string, perm: number[]): string => g.op('Transpose', [g.op('Reshape', [x, g.shape([-1, a.heads, a.headDim])])], [ints('perm', perm)]);
-  let scores = g.op('MatMul', [heads(q, [1, 0, 2]), heads(k, [1, 2, 0])]);
-  if (mask !== undefined) scores = g.op('Add', [scores, mask]);
-  const probs = g.op('Softmax', [scores], [int('axis', -1)]);
-  const context = g.op('MatMul', [probs, heads(v, [1, 0, 2])]);
-  return g.op('Reshape', [g.op('Transpose', [context], [ints('perm', [1, 0, 2])]), g.shape([-1, width])]);
+  return g.attention(q, k, v, { heads: a.heads, headDim: a.headDim, scale: 1, mask });
 }
 
 function scaledQuery(g: GraphBuilder, x: string, prefix: string, a: AttentionWeights): string {
   return g.op('Mul', [g.linear(x, g.weight(`${prefix}.q`, a.q), g.weight(`${prefix}.q_bias`, a.qBias)), g.scalar(`${prefix}.scale`, a.headDim ** -0.5)]);
 }
 
-function output(g: GraphBuilder, from: string, name: string): void {
-  g.nodes.push({ opType: 'Identity', inputs: [from], outputs: [name] });
-}
 
 /** The decoder step graph (see the file comment). */
 export function buildDecoderStepGraph(model: WhisperModel): OnnxGraph {
@@ -77,8 +68,8 @@ export function buildDecoderStepGraph(model: WhisperModel): OnnxGraph {
     const q = scaledQuery(g, x, sp, self);
     const keys = g.op('Concat', [`past_key_${l}`, g.linear(x, g.weight(`${sp}.k`, self.k))], [int('axis', 0)]);
     const values = g.op('Concat', [`past_value_${l}`, g.linear(x, g.weight(`${sp}.v`, self.v), g.weight(`${sp}.v_bias`, self.vBias))], [int('axis', 0)]);
-    output(g, keys, `present_key_${l}`);
-    output(g, values, `present_value_${l}`);
+    g.output(keys, `present_key_${l}`);
+    g.output(values, `present_value_${l}`);
     const selfContext = attention(g, q, keys, values, self, 'mask');
     h = g.op('Add', [h, g.linear(selfContext, g.weight(`${sp}.out`, self.out), g.weight(`${sp}.out_bias`, self.outBias))]);
     // Cross-attention over the utterance's encoder keys and values.
@@ -92,7 +83,7 @@ export function buildDecoderStepGraph(model: WhisperModel): OnnxGraph {
   const normed = g.layerNorm(h, 'layer_norm', weights.decoderNorm);
   // A tied proj_out is embed_tokens itself: one initializer serves both.
   const projOut = weights.projOut === weights.embedTokens ? embedTokens : g.weight('proj_out', weights.projOut);
-  output(g, g.linear(normed, projOut), 'logits');
+  g.output(g.linear(normed, projOut), 'logits');
   return { name: 'whisper_decoder_step', nodes: g.nodes, initializers: g.initializers, inputs, outputs };
 }
 
@@ -104,8 +95,8 @@ export function buildCrossKvGraph(model: WhisperModel): OnnxGraph {
   weights.decoderLayers.forEach((w, l) => {
     const a = w.crossAttn;
     const p = `layers.${l}.encoder_attn`;
-    output(g, g.linear('encoder_output', g.weight(`${p}.k`, a.k)), `cross_key_${l}`);
-    output(g, g.linear('encoder_output', g.weight(`${p}.v`, a.v), g.weight(`${p}.v_bias`, a.vBias)), `cross_value_${l}`);
+    g.output(g.linear('encoder_output', g.weight(`${p}.k`, a.k)), `cross_key_${l}`);
+    g.output(g.linear('encoder_output', g.weight(`${p}.v`, a.v), g.weight(`${p}.v_bias`, a.vBias)), `cross_value_${l}`);
     const width = a.heads * a.headDim;
     outputs.push({ name: `cross_key_${l}`, elemType: ElemType.FLOAT, dims: ['F', width] }, { name: `cross_value_${l}`, elemType: ElemType.FLOAT, dims: ['F', width] });
   });

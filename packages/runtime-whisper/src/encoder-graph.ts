@@ -60,27 +60,12 @@ export class GraphBuilder extends OnnxGraphBuilder {
   }
 }
 
-/** Self-attention of x [T, d]; q, k, v already projected [T, heads * headDim], q scaled. Returns [T, heads * headDim]. */
-function attention(g: GraphBuilder, q: string, k: string, v: string, a: AttentionWeights, kind: GraphAttention): string {
-  const width = a.heads * a.headDim;
-  if (kind === 'fused') {
-    const batched = (x: string): string => g.op('Reshape', [x, g.shape([1, -1, width])]);
-    // The queries carry the head_dim^-0.5 factor already, as HF's do: no second scaling.
-    const context = g.op('MultiHeadAttention', [batched(q), batched(k), batched(v)], [int('num_heads', a.heads), float('scale', 1)], MS_DOMAIN);
-    return g.op('Reshape', [context, g.shape([-1, width])]);
-  }
-  const heads = (x: string, perm: number[]): string => g.op('Transpose', [g.op('Reshape', [x, g.shape([-1, a.heads, a.headDim])])], [ints('perm', perm)]);
-  const scores = g.op('MatMul', [heads(q, [1, 0, 2]), heads(k, [1, 2, 0])]);
-  const probs = g.op('Softmax', [scores], [int('axis', -1)]);
-  const context = g.op('MatMul', [probs, heads(v, [1, 0, 2])]);
-  return g.op('Reshape', [g.op('Transpose', [context], [ints('perm', [1, 0, 2])]), g.shape([-1, width])]);
-}
-
 function attentionBlock(g: GraphBuilder, x: string, prefix: string, a: AttentionWeights, kind: GraphAttention): string {
   const q = g.op('Mul', [g.linear(x, g.weight(`${prefix}.q`, a.q), g.weight(`${prefix}.q_bias`, a.qBias)), g.scalar(`${prefix}.scale`, a.headDim ** -0.5)]);
   const k = g.linear(x, g.weight(`${prefix}.k`, a.k));
   const v = g.linear(x, g.weight(`${prefix}.v`, a.v), g.weight(`${prefix}.v_bias`, a.vBias));
-  const context = attention(g, q, k, v, a, kind);
+  // The queries carry the head_dim^-0.5 factor already, as HF's do: no second scaling.
+  const context = g.attention(q, k, v, { heads: a.heads, headDim: a.headDim, scale: 1, fused: kind === 'fused' });
   return g.linear(context, g.weight(`${prefix}.out`, a.out), g.weight(`${prefix}.out_bias`, a.outBias));
 }
 
@@ -132,7 +117,7 @@ export function buildEncoderGraph(model: WhisperModel, options: EncoderGraphOpti
     h = encoderLayer(g, h, l, layer, kind);
   });
   const out = g.layerNorm(h, 'layer_norm', weights.encoderNorm);
-  g.nodes.push({ opType: 'Identity', inputs: [out], outputs: ['encoder_output'] });
+  g.output(out, 'encoder_output');
   return {
     name: 'whisper_encoder',
     nodes: g.nodes,
