@@ -79,3 +79,13 @@ export {
   removeStalePartialDirs,
   type PartialDir,
 } from './partial-dirs';
+export {
+  ThreadPool,
+  sharedFloat32,
+  sharedFloat64,
+  sharedInt32,
+  sharedThreadPool,
+  splitRange,
+  threadCount,
+  type ThreadTask,
+} from './threads';

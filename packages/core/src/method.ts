@@ -22,8 +22,15 @@ export interface ClusterOptions {
   pairCost?: PairCost;
 }
 
-/** The cost of merging units a and b of a group into one unit. */
-export type PairCost = (a: number, b: number) => number;
+/**
+ * The cost of merging units a and b of a group into one unit. `many`, when given, computes the costs
+ * of a batch of pairs (a[i], b[i]) at once (e.g. on several threads), equal to calling the function
+ * on each pair.
+ */
+export interface PairCost {
+  (a: number, b: number): number;
+  many?(a: Int32Array, b: Int32Array): Promise<Float64Array>;
+}
 
 /** A clustering of N points into K clusters. */
 export interface ClusterResult {
@@ -46,9 +53,9 @@ export type GroupTensors = Map<string, Tensor>;
 
 /** Builds the clustering features of a group's units (rows = units). */
 export interface FeatureExtractor {
-  features(group: FoldGroup, tensors: GroupTensors): Matrix;
+  features(group: FoldGroup, tensors: GroupTensors): Matrix | Promise<Matrix>;
   /** The cost of merging two units, when the extractor can give one (else the clusterer uses feature distances). */
-  pairCost?(group: FoldGroup, tensors: GroupTensors): PairCost | null;
+  pairCost?(group: FoldGroup, tensors: GroupTensors): PairCost | null | Promise<PairCost | null>;
 }
 
 /** Options of the folding merge. */

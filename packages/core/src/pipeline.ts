@@ -15,6 +15,7 @@ import type {
   Pruner,
   SparsityPolicy,
 } from './method';
+import type { Matrix } from './engine';
 import type { ExportFormat } from './export-format';
 import type { ProgressListener } from './progress';
 import { numel, type TensorInfo } from './tensor';
@@ -83,7 +84,8 @@ export const SPARSITY_WARNING_TOLERANCE = 0.005;
 /**
  * The compression pipeline: adapter -> groups -> policy -> clusterer -> merger (or pruner) -> sink.
  * Every step is resolved from the container by its token, so any of them can be swapped in code.
- * Memory holds one group's tensors (fp32) at a time; other tensors are copied as stored bytes.
+ * Memory holds two groups' tensors (fp32) at a time (the next one is read and featurised while this
+ * one is computed); other tensors are copied as stored bytes.
  */
 @injectable()
 export class Pipeline {
@@ -172,18 +174,29 @@ export class Pipeline {
     const reports: GroupReport[] = [];
     let targetedBefore = 0;
     let targetedAfter = 0;
+    // The next group is read, decoded and (fold) given its features while this one is computed, so
+    // the feature extractor's threads work while this thread merges and writes: two groups in memory
+    // at most. Every step is deterministic, so the overlap does not change any result.
+    const prepare = async (group: FoldGroup): Promise<{ tensors: GroupTensors; features: Matrix | null }> => {
+      const tensors = await readGroup(group, source);
+      return { tensors, features: options.method === 'fold' ? await this.extractor.features(group, tensors) : null };
+    };
+    let next = groups.length > 0 ? prepare(groups[0]) : null;
     for (const [index, group] of groups.entries()) {
       const k = kOf.get(group.name);
       if (k === undefined) throw new MethodError({ group: group.name }, `the ${this.policy.name} policy allocated no K`);
       const started = Date.now();
-      const tensors = await readGroup(group, source);
+      const { tensors, features } = await next!;
+      next = index + 1 < groups.length ? prepare(groups[index + 1]) : null;
+      // A step that fails for the next group while this one is computed is reported when its turn comes.
+      next?.catch(() => undefined);
       let result: GroupTensors;
       // Where each original unit went (its compact index, -1 removed); null when shapes did not change.
       let assignment: Int32Array | null;
       let inertia: number | null = null;
       if (options.method === 'fold') {
-        const clustering = await this.clusterer.cluster(this.extractor.features(group, tensors), k, {
-          pairCost: this.extractor.pairCost?.(group, tensors) ?? undefined,
+        const clustering = await this.clusterer.cluster(features!, k, {
+          pairCost: (await this.extractor.pairCost?.(group, tensors)) ?? undefined,
           seed: options.seed,
           nInit: options.nInit,
           maxIter: options.maxIter,
@@ -256,7 +269,7 @@ export class Pipeline {
 
   /** Normalised distortion of folding a group to k units: inertia / total feature energy. */
   private async foldingCost(group: FoldGroup, source: TensorSource, k: number, options: RunOptions): Promise<number> {
-    const features = this.extractor.features(group, await readGroup(group, source));
+    const features = await this.extractor.features(group, await readGroup(group, source));
     let energy = 0;
     for (const v of features.data) energy += v * v;
     if (energy === 0) return 0;

@@ -132,7 +132,7 @@ describe('bias correction', () => {
 });
 
 describe('probe features', () => {
-  it('are each unit’s activations on P seeded probes, the same for identical producers whatever their consumers', () => {
+  it('are each unit’s activations on P seeded probes, the same for identical producers whatever their consumers', async () => {
     const { group, tensors } = block(4);
     tensors.get('fc1.weight')!.data.copyWithin(3 * HIDDEN, 0, HIDDEN);
     tensors.get('fc1.bias')!.data[3] = tensors.get('fc1.bias')!.data[0];
@@ -144,7 +144,7 @@ describe('probe features', () => {
     const fc2 = tensors.get('fc2.weight')!;
     const changed = new Map(tensors).set('fc2.weight', { shape: fc2.shape, data: fc2.data.map((v) => -3 * v) } as Tensor);
     expect(probeFeatures(group, changed, 64, 0).data).toEqual(f.data);
-    expect(new ProbeFeatureExtractor().features(group, tensors).cols).toBe(256);
+    expect((await new ProbeFeatureExtractor().features(group, tensors)).cols).toBe(256);
   });
 
   it('fall back to the producer slices for a group without a response', () => {

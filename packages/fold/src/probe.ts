@@ -27,10 +27,18 @@ import {
   type Matrix,
   type PairCost,
   type Tensor,
+  type ThreadPool,
+  sharedFloat32,
+  sharedFloat64,
+  sharedInt32,
+  sharedThreadPool,
+  splitRange,
 } from '@speechfold/core';
+import path from 'node:path';
 import { injectable } from 'tsyringe';
 import { checkSlices, readUnit, tensorOf, unitWidth } from './slices';
 import { erf, geluScalar } from '@speechfold/nn';
+import { pairCostAt, preActivations, type PreActivationArgs } from './probe-kernels';
 
 /** Probe inputs per group for the probe features (the feature width). */
 export const PROBE_COUNT = 256;
@@ -186,126 +194,110 @@ export interface ProbeResponses {
   act: Float32Array;
 }
 
-/** b + sum_j w[row + j] z[x + j] in float64, ascending j. */
-function probeDot(w: Float32Array, row: number, b: number, z: Float32Array, x: number, dim: number): number {
-  let u = b;
-  for (let j = 0; j < dim; j++) u += w[row + j] * z[x + j];
-  return u;
+/** Below this many multiply-adds a probe computation runs in the calling thread (threads cost more). */
+export const MIN_THREADED_WORK = 1 << 22;
+
+/** Where the probe loops run: a thread pool (core threads.ts) and the work below which it is not used. */
+export interface ProbeThreads {
+  pool: ThreadPool;
+  minWork?: number;
 }
 
-/** The responses of a group's units to P seeded probe inputs. */
-export function probeResponses(group: FoldGroup, view: ResponseView, count = PROBE_COUNT, seed = PROBE_SEED): ProbeResponses {
-  const probes = probeInputs(view, count, seed);
+const KERNELS = path.join(__dirname, 'probe-kernels');
+
+/** Runs a kernel of probe-kernels.ts over [0, n) split across the pool, or here when the work is small. */
+async function runSplit(threads: ProbeThreads, kernel: 'preActivations' | 'pairCosts', n: number, work: number, args: object): Promise<void> {
+  const parts = work < (threads.minWork ?? MIN_THREADED_WORK) ? 1 : threads.pool.size;
+  await threads.pool.run(splitRange(n, parts).map(([from, to]) => ({ module: KERNELS, kernel, args: { ...args, from, to } })));
+}
+
+/** The kernel arguments of a group's probe responses (outputs on SharedArrayBuffers when `shared`). */
+function responseArgs(group: FoldGroup, view: ResponseView, count: number, seed: number, shared: boolean): PreActivationArgs {
   const { weight, bias, dim } = view;
-  const pre = new Float32Array(group.units * count);
-  const w = weight.data;
-  const units = group.units;
-  // Each pre-activation is b + sum_j w_j z_j, summed in float64 in ascending j (the products of two
-  // float32 are exact in float64), so the result does not depend on the blocking below. Two units by
-  // four probes at a time keep eight independent sums in flight instead of one dependent chain.
-  let i = 0;
-  for (; i + 1 < units; i += 2) {
-    const r0 = i * dim;
-    const r1 = r0 + dim;
-    const b0 = bias === null ? 0 : bias.data[i];
-    const b1 = bias === null ? 0 : bias.data[i + 1];
-    let p = 0;
-    for (; p + 3 < count; p += 4) {
-      const x0 = p * dim;
-      const x1 = x0 + dim;
-      const x2 = x1 + dim;
-      const x3 = x2 + dim;
-      let u00 = b0;
-      let u01 = b0;
-      let u02 = b0;
-      let u03 = b0;
-      let u10 = b1;
-      let u11 = b1;
-      let u12 = b1;
-      let u13 = b1;
-      for (let j = 0; j < dim; j++) {
-        const w0 = w[r0 + j];
-        const w1 = w[r1 + j];
-        const z0 = probes[x0 + j];
-        const z1 = probes[x1 + j];
-        const z2 = probes[x2 + j];
-        const z3 = probes[x3 + j];
-        u00 += w0 * z0;
-        u01 += w0 * z1;
-        u02 += w0 * z2;
-        u03 += w0 * z3;
-        u10 += w1 * z0;
-        u11 += w1 * z1;
-        u12 += w1 * z2;
-        u13 += w1 * z3;
-      }
-      const o0 = i * count + p;
-      const o1 = o0 + count;
-      pre[o0] = u00;
-      pre[o0 + 1] = u01;
-      pre[o0 + 2] = u02;
-      pre[o0 + 3] = u03;
-      pre[o1] = u10;
-      pre[o1 + 1] = u11;
-      pre[o1 + 2] = u12;
-      pre[o1 + 3] = u13;
-    }
-    for (; p < count; p++) {
-      pre[i * count + p] = probeDot(w, r0, b0, probes, p * dim, dim);
-      pre[(i + 1) * count + p] = probeDot(w, r1, b1, probes, p * dim, dim);
-    }
-  }
-  for (; i < units; i++) {
-    const b = bias === null ? 0 : bias.data[i];
-    for (let p = 0; p < count; p++) pre[i * count + p] = probeDot(w, i * dim, b, probes, p * dim, dim);
-  }
-  const act = Float32Array.from(pre, (u) => activate(view.response.activation, u));
-  return { count, pre, act };
+  const size = group.units * count;
+  const float32 = (length: number, from?: Float32Array): Float32Array =>
+    shared ? sharedFloat32(length, from) : from ?? new Float32Array(length);
+  return {
+    weight: float32(weight.data.length, weight.data),
+    bias: bias === null ? null : float32(bias.data.length, bias.data),
+    probes: float32(count * dim, probeInputs(view, count, seed)),
+    dim,
+    count,
+    relu: view.response.activation === 'relu',
+    pre: float32(size),
+    act: float32(size),
+    from: 0,
+    to: group.units,
+  };
+}
+
+/** The responses of a group's units to P seeded probe inputs (computed in this thread). */
+export function probeResponses(group: FoldGroup, view: ResponseView, count = PROBE_COUNT, seed = PROBE_SEED): ProbeResponses {
+  const args = responseArgs(group, view, count, seed, false);
+  preActivations(args);
+  return { count, pre: args.pre, act: args.act };
+}
+
+/** probeResponses spread over a thread pool: the same bytes (the arrays are on SharedArrayBuffers). */
+export async function probeResponsesThreaded(
+  group: FoldGroup,
+  view: ResponseView,
+  threads: ProbeThreads,
+  count = PROBE_COUNT,
+  seed = PROBE_SEED,
+): Promise<ProbeResponses> {
+  const args = responseArgs(group, view, count, seed, true);
+  await runSplit(threads, 'preActivations', group.units, group.units * count * view.dim, args);
+  return { count, pre: args.pre, act: args.act };
 }
 
 /**
  * The exact cost of merging two units on the probe inputs: the mean squared change of the layer's
  * output, sum_p |c_a (a_ap - m_p) + c_b (a_bp - m_p)|^2 / P, where m_p is the merged unit's activation
  * (the mean producer row and bias) and c the consumer columns (the merged unit's is c_a + c_b).
- * Zero for units with identical producers, whatever their consumers.
+ * Zero for units with identical producers, whatever their consumers. With `threads`, `many` spreads
+ * a batch of pairs over the pool (the same costs, computed by the same kernel).
  */
-export function pairCostOf(group: FoldGroup, tensors: GroupTensors, view: ResponseView, responses: ProbeResponses): PairCost {
+export function pairCostOf(
+  group: FoldGroup,
+  tensors: GroupTensors,
+  view: ResponseView,
+  responses: ProbeResponses,
+  threads?: ProbeThreads,
+): PairCost {
   const { count, pre, act } = responses;
   const w2 = tensorOf(group, tensors, group.consumers[0].tensor);
   const [outDim, units] = w2.shape;
   // Consumer columns as rows (unit-major) and their squared norms.
-  const c = new Float64Array(units * outDim);
-  const norm2 = new Float64Array(units);
-  for (let o = 0; o < outDim; o++) {
-    for (let i = 0; i < units; i++) {
-      const v = w2.data[o * units + i];
-      c[i * outDim + o] = v;
-      norm2[i] += v * v;
+  const columns = threads === undefined ? new Float64Array(units * outDim) : sharedFloat64(units * outDim);
+  const norm2 = threads === undefined ? new Float64Array(units) : sharedFloat64(units);
+  // In tiles, so that both the reads and the writes stay in cache; norm2 sums each column in
+  // ascending o, as an untiled loop would.
+  const TILE = 64;
+  for (let o0 = 0; o0 < outDim; o0 += TILE) {
+    const o1 = Math.min(outDim, o0 + TILE);
+    for (let i0 = 0; i0 < units; i0 += TILE) {
+      const i1 = Math.min(units, i0 + TILE);
+      for (let o = o0; o < o1; o++) {
+        for (let i = i0; i < i1; i++) {
+          const v = w2.data[o * units + i];
+          columns[i * outDim + o] = v;
+          norm2[i] += v * v;
+        }
+      }
     }
   }
-  const relu = view.response.activation === 'relu';
-  return (a: number, b: number): number => {
-    let dot = 0;
-    const ca = a * outDim;
-    const cb = b * outDim;
-    for (let o = 0; o < outDim; o++) dot += c[ca + o] * c[cb + o];
-    let sa = 0;
-    let sb = 0;
-    let sab = 0;
-    const pa = a * count;
-    const pb = b * count;
-    for (let p = 0; p < count; p++) {
-      // activate(), with the activation chosen once per pair rather than per probe.
-      const u = 0.5 * (pre[pa + p] + pre[pb + p]);
-      const m = relu ? (u > 0 ? u : 0) : geluScalar(u);
-      const da = act[pa + p] - m;
-      const db = act[pb + p] - m;
-      sa += da * da;
-      sb += db * db;
-      sab += da * db;
-    }
-    return (norm2[a] * sa + norm2[b] * sb + 2 * dot * sab) / count;
-  };
+  const shared = { pre, act, count, columns, norm2, outDim, relu: view.response.activation === 'relu' };
+  const cost: PairCost = (a: number, b: number): number => pairCostAt(shared, a, b);
+  if (threads !== undefined) {
+    cost.many = async (a: Int32Array, b: Int32Array): Promise<Float64Array> => {
+      const out = sharedFloat64(a.length);
+      const args = { ...shared, a: sharedInt32(a.length, a), b: sharedInt32(b.length, b), cost: out };
+      await runSplit(threads, 'pairCosts', a.length, a.length * (count + outDim), args);
+      return new Float64Array(out);
+    };
+  }
+  return cost;
 }
 
 /** pairCostOf on fresh probe responses; null without a response. */
@@ -352,28 +344,40 @@ export function probeFeatures(group: FoldGroup, tensors: GroupTensors, count = P
 
 /**
  * The FeatureExtractor of the `fold` method ('probe'): probeFeatures, and the probe pair cost for
- * matching. The pipeline asks for both on the same group tensors: the probe responses are computed
- * once per tensors map.
+ * matching, both computed on the process's thread pool (core sharedThreadPool: SPEECHFOLD_THREADS).
+ * The pipeline asks for both on the same group tensors: the probe responses are computed once per
+ * tensors map.
  */
 @injectable()
 export class ProbeFeatureExtractor implements FeatureExtractor {
   readonly name = 'probe';
-  private readonly computed = new WeakMap<GroupTensors, { view: ResponseView; responses: ProbeResponses } | null>();
+  private readonly computed = new WeakMap<GroupTensors, Promise<{ view: ResponseView; responses: ProbeResponses } | null>>();
 
-  features(group: FoldGroup, tensors: GroupTensors): Matrix {
-    return featuresOf(group, tensors, this.probe(group, tensors)?.responses ?? null);
+  /** The pool the probe loops run on; null: the process's shared pool. */
+  threads: ProbeThreads | null = null;
+
+  async features(group: FoldGroup, tensors: GroupTensors): Promise<Matrix> {
+    const probe = await this.probe(group, tensors);
+    // A copy: the features go to the engine, which takes plain (not shared) arrays.
+    return featuresOf(group, tensors, probe === null ? null : { ...probe.responses, act: new Float32Array(probe.responses.act) });
   }
 
-  pairCost(group: FoldGroup, tensors: GroupTensors): PairCost | null {
-    const probe = this.probe(group, tensors);
-    return probe === null ? null : pairCostOf(group, tensors, probe.view, probe.responses);
+  async pairCost(group: FoldGroup, tensors: GroupTensors): Promise<PairCost | null> {
+    const probe = await this.probe(group, tensors);
+    return probe === null ? null : pairCostOf(group, tensors, probe.view, probe.responses, this.pool());
   }
 
-  private probe(group: FoldGroup, tensors: GroupTensors): { view: ResponseView; responses: ProbeResponses } | null {
-    if (!this.computed.has(tensors)) {
+  private pool(): ProbeThreads {
+    return this.threads ?? { pool: sharedThreadPool() };
+  }
+
+  private probe(group: FoldGroup, tensors: GroupTensors): Promise<{ view: ResponseView; responses: ProbeResponses } | null> {
+    let probe = this.computed.get(tensors);
+    if (probe === undefined) {
       const view = responseOf(group, tensors);
-      this.computed.set(tensors, view === null ? null : { view, responses: probeResponses(group, view) });
+      probe = view === null ? Promise.resolve(null) : probeResponsesThreaded(group, view, this.pool()).then((responses) => ({ view, responses }));
+      this.computed.set(tensors, probe);
     }
-    return this.computed.get(tensors) ?? null;
+    return probe;
   }
 }

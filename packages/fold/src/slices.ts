@@ -84,6 +84,18 @@ export function recombineUnits(
   const data = new Float32Array(outer * newDim * inner);
   const src = tensor.data;
   const acc = new Float64Array(inner);
+  // The combinations flattened once: combo c's terms are [first[c], first[c + 1]).
+  const first = new Int32Array(combos.length + 1);
+  combos.forEach((combo, c) => (first[c + 1] = first[c] + combo.length));
+  const termUnit = new Int32Array(first[combos.length]);
+  const termWeight = new Float64Array(first[combos.length]);
+  combos.forEach((combo, c) =>
+    combo.forEach((term, r) => {
+      termUnit[first[c] + r] = term.unit;
+      termWeight[first[c] + r] = term.weight;
+    }),
+  );
+  const size = slice.unitSize;
 
   for (let o = 0; o < outer; o++) {
     const inBlock = o * dim * inner;
@@ -92,18 +104,26 @@ export function recombineUnits(
     data.set(src.subarray(inBlock, inBlock + slice.start * inner), outBlock);
     // Indices after it move by the change in the region's length.
     const tail = src.subarray(inBlock + regionEnd * inner, inBlock + dim * inner);
-    data.set(tail, outBlock + (slice.start + combos.length * slice.unitSize) * inner);
+    data.set(tail, outBlock + (slice.start + combos.length * size) * inner);
 
-    combos.forEach((combo, c) => {
-      for (let t = 0; t < slice.unitSize; t++) {
-        acc.fill(0);
-        for (const term of combo) {
-          const from = inBlock + (slice.start + term.unit * slice.unitSize + t) * inner;
-          for (let i = 0; i < inner; i++) acc[i] += term.weight * src[from + i];
+    for (let c = 0; c < combos.length; c++) {
+      for (let t = 0; t < size; t++) {
+        if (inner === 1) {
+          // A column of a matrix (a consumer slice): one sum, in the same order as below.
+          let sum = 0;
+          for (let r = first[c]; r < first[c + 1]; r++) sum += termWeight[r] * src[inBlock + slice.start + termUnit[r] * size + t];
+          data[outBlock + slice.start + c * size + t] = sum;
+          continue;
         }
-        data.set(acc, outBlock + (slice.start + c * slice.unitSize + t) * inner);
+        acc.fill(0);
+        for (let r = first[c]; r < first[c + 1]; r++) {
+          const from = inBlock + (slice.start + termUnit[r] * size + t) * inner;
+          const weight = termWeight[r];
+          for (let i = 0; i < inner; i++) acc[i] += weight * src[from + i];
+        }
+        data.set(acc, outBlock + (slice.start + c * size + t) * inner);
       }
-    });
+    }
   }
   return { shape, data };
 }

@@ -570,6 +570,16 @@ export class CappedRun {
   }
 }
 
+/** The costs of the pairs (a[i], b[i]): in one batch where the cost can (`many`), else one by one. */
+async function pairCosts(pairCost: PairCost, a: Int32Array, b: Int32Array): Promise<Float64Array> {
+  if (pairCost.many !== undefined) {
+    const costs = await pairCost.many(a, b);
+    if (costs.length !== a.length) throw new MethodError({}, `pair cost batch gave ${costs.length} costs for ${a.length} pairs`);
+    return costs;
+  }
+  return Float64Array.from(a, (u, i) => pairCost(u, b[i]));
+}
+
 /**
  * Greedy matching by a given pair cost: N - K disjoint pairs, the cheapest first. Candidates are each
  * unmatched unit's `neighbours` nearest unmatched units in feature space; when they run out before
@@ -593,7 +603,8 @@ export async function matchPairs(
     for (let i = 0; i < n; i++) if (matched[i] === 0) free.push(i);
     const sub = free.length === n ? x : gatherRows(x, free);
     const nb = await nearestNeighbours(engine, sub, neighbours, budget);
-    const candidates: { cost: number; a: number; b: number }[] = [];
+    const pairsA: number[] = [];
+    const pairsB: number[] = [];
     const seen = new Set<number>();
     for (let r = 0; r < free.length; r++) {
       for (let t = r * nb.width; t < (r + 1) * nb.width; t++) {
@@ -601,10 +612,16 @@ export async function matchPairs(
         const b = Math.max(free[r], free[nb.index[t]]);
         if (seen.has(a * n + b)) continue;
         seen.add(a * n + b);
-        const cost = pairCost(a, b);
-        if (!Number.isFinite(cost)) throw new MethodError({}, `pair cost of units ${a} and ${b} is ${cost}`);
-        candidates.push({ cost, a, b });
+        pairsA.push(a);
+        pairsB.push(b);
       }
+    }
+    const costs = await pairCosts(pairCost, Int32Array.from(pairsA), Int32Array.from(pairsB));
+    const candidates: { cost: number; a: number; b: number }[] = [];
+    for (let i = 0; i < costs.length; i++) {
+      const cost = costs[i];
+      if (!Number.isFinite(cost)) throw new MethodError({}, `pair cost of units ${pairsA[i]} and ${pairsB[i]} is ${cost}`);
+      candidates.push({ cost, a: pairsA[i], b: pairsB[i] });
     }
     candidates.sort((u, v) => u.cost - v.cost || u.a - v.a || u.b - v.b);
     for (const { a, b } of candidates) {
