@@ -41,6 +41,7 @@ const APP_TSYRINGE = '4.8.0';
 /** Package examples that are jest test files: syntax-checked only (a fresh project has no jest). */
 const EXAMPLE_SYNTAX_ONLY = {
   '@speechfold/engine-testkit': 'a jest test file',
+  '@speechfold/queue': 'needs a Redis server',
 };
 /** Command-line arguments of examples that are programs taking inputs (`scratch`: their working dir). */
 const CT2_FIXTURE = path.join(ROOT, 'tools', 'reference', 'fixtures', 'ct2-tiny-whisper');

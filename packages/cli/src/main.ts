@@ -10,7 +10,8 @@ import { runSynth } from './commands/synth';
 import { formatCompressSummary, runCompress, type CompressCommandOptions } from './commands/compress';
 import { formatEvalSummary, runEval, type EvalCommandOptions } from './commands/eval';
 import { runImport, type ImportCommandOptions } from './commands/import';
-import { reproduciblePolicies, runReproduce, type ReproduceCommandOptions } from './commands/reproduce';
+import { formatReproduceOutcome, recordedCommand, reproduciblePolicies, runReproduce, type ReproduceCommandOptions } from './commands/reproduce';
+import { runWorker, type WorkerCommandOptions } from './commands/worker';
 import { installSignalHandlers } from './signals';
 import { cliVersion } from './version';
 
@@ -190,11 +191,14 @@ function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command 
     .addOption(engineOption())
     .option('--report-only', 'compute nothing: write the table and plots from the cells already finished')
     .option('--force', 'start afresh: remove the cells and models of an earlier run with other settings in --out')
+    .option('--queue <url>', 'enqueue the missing models and cells as BullMQ jobs on this Redis (redis://host:port/db) for `speechfold worker`s, instead of computing them here')
+    .option('--wait', 'with --queue: follow the jobs (cells done, running, failed) and write the table when they are done')
     .option('--quiet', 'no progress output')
     .addHelpText(
       'after',
       examples(
         'speechfold reproduce --model models/whisper-base --data LibriSpeech/test-clean,LibriSpeech/test-other --out results/whisper-base',
+        'speechfold reproduce --model /shared/whisper-base --data /shared/test-clean --out /shared/results --queue redis://redis-host:6379/0 --wait',
         'speechfold reproduce --model models/whisper-tiny --data LibriSpeech/test-clean --out results/tiny --sparsities 0.1 --limit 20',
         'speechfold reproduce --model models/whisper-base --data LibriSpeech/test-clean --out results/whisper-base --report-only',
       ),
@@ -203,10 +207,24 @@ function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command 
       withProgress(
         io,
         opts.quiet === true,
-        (progress) => runReproduce(opts, ['speechfold', ...argv].join(' '), progress, catalogue),
-        (result) => `wrote ${opts.out}/table.md, results.json and plots (${result.cells.length} cells)\n`,
+        (progress) => runReproduce(opts, recordedCommand(argv), progress, catalogue),
+        (outcome) => formatReproduceOutcome(outcome, opts),
       ),
     );
+
+  program
+    .command('worker')
+    .description('run queued reproduce jobs (speechfold reproduce --queue) on this machine until stopped (Ctrl-C)')
+    .usage('--queue <url> [options]')
+    .requiredOption('--queue <url>', 'the Redis the jobs are on, e.g. redis://localhost:6379/0')
+    .option('--concurrency <n>', 'jobs run at a time', '1')
+    .option('--lock-seconds <s>', 'a job of a worker that died goes to another worker after about this long', '30')
+    .addOption(engineOption())
+    .addHelpText(
+      'after',
+      examples('speechfold worker --queue redis://localhost:6379/0', 'speechfold worker --queue redis://redis-host:6379/0 --concurrency 2'),
+    )
+    .action((opts: WorkerCommandOptions) => runWorker(opts, io, catalogue));
 
   return program;
 }

@@ -86,3 +86,10 @@ export class EngineError extends SpeechfoldError {
     super('E_ENGINE', `engine '${engine}': ${message}`, { option: '--engine' }, options);
   }
 }
+
+/** A job queue cannot be reached (its URL is named) or queued jobs failed (each is named with its reason). */
+export class QueueError extends SpeechfoldError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_QUEUE', message, { option: '--queue' }, options);
+  }
+}

@@ -10,6 +10,7 @@ export {
   ModelError,
   MethodError,
   EngineError,
+  QueueError,
   type ErrorSubject,
 } from './errors';
 export { DTYPE_SIZE, numel, type DType, type Tensor, type TensorInfo } from './tensor';

@@ -13,8 +13,8 @@
  * shared arrays is replaced by a fresh one, which bounds the memory they hold.
  *
  * Running from the TypeScript sources (tests): a kernel module given as `x` resolves to `x.js` when
- * built and `x.ts` otherwise; a worker loads a `.ts` kernel through @swc/core (a dev dependency) with
- * `@speechfold/<name>` mapped to `packages/<name>/src`, as jest does.
+ * built and `x.ts` otherwise; a worker loads a `.ts` kernel through the repo's tools/ts-register.cjs
+ * (@swc/core, a dev dependency; `@speechfold/<name>` mapped to `packages/<name>/src`), as jest does.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -96,28 +96,8 @@ function moduleFile(module: string): string {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const path = require('node:path');
-let tsHooked = false;
-function hookTypeScript() {
-  if (tsHooked) return;
-  tsHooked = true;
-  const fs = require('node:fs');
-  const Module = require('node:module');
-  const swc = require(require.resolve('@swc/core', { paths: [workerData.packages] }));
-  Module._extensions['.ts'] = (m, file) => {
-    const { code } = swc.transformSync(fs.readFileSync(file, 'utf8'), {
-      filename: file,
-      jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' },
-      module: { type: 'commonjs' },
-    });
-    m._compile(code, file);
-  };
-  const resolve = Module._resolveFilename;
-  Module._resolveFilename = function (request, ...rest) {
-    const own = /^@speechfold\\/([a-z0-9-]+)$/.exec(request);
-    if (own) return path.join(workerData.packages, own[1], 'src', 'index.ts');
-    return resolve.call(this, request, ...rest);
-  };
-}
+// Running from the sources: the repo's tools/ts-register.cjs loads .ts kernels as jest does.
+const hookTypeScript = () => require(path.join(workerData.packages, '..', 'tools', 'ts-register.cjs'));
 parentPort.on('message', ({ id, file, kernel, args }) => {
   try {
     if (file.endsWith('.ts')) hookTypeScript();

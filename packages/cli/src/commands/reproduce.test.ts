@@ -67,7 +67,8 @@ describe('speechfold reproduce', () => {
       /^option --out: .* \(differs: --limit \(1 -> 2\)\); pass --force to delete its cells and models and start afresh/,
     );
     const fresh = await runReproduce(options(out, { limit: '2', force: true }), 'speechfold reproduce', quiet);
-    expect(fresh.cells.map((c) => c.utterances)).toEqual([2, 2]);
+    if (fresh.kind !== 'results') throw new Error('expected results');
+    expect(fresh.result.cells.map((c) => c.utterances)).toEqual([2, 2]);
     // The same through the command line: --force reaches reproduce, which says what it removed.
     const io = memoryIO();
     const argv = ['reproduce', '--model', model, '--data', DATA, '--out', out, '--sparsities', '0.5', '--methods', 'magnitude'];

@@ -1,0 +1,1 @@
+export { findRedisServer, startRedis, type RedisServer } from './redis';
