@@ -40,20 +40,30 @@ export async function connect(url: string, timeoutMs = 5000): Promise<Redis> {
     maxRetriesPerRequest: null,
     lazyConnect: true,
     connectTimeout: timeoutMs,
-    // The first connection fails fast (below); later drops are retried, as a long-lived worker wants.
-    retryStrategy: (times) => Math.min(1000, 50 * times),
+    // No retries while connecting the first time (it fails fast, below); set once connected.
+    retryStrategy: () => null,
+    // How long a disconnect waits for the socket to close before destroying it (ioredis: 2 s, which
+    // kept a failed command's process alive for 2 s after its error).
+    disconnectTimeout: 200,
   });
-  // ioredis reports connection errors as events too; the first one is thrown below, later ones are retried.
+  // ioredis also reports connection errors as events: the first one is thrown below, later ones retried.
   client.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       client.connect(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
     ]);
     await client.ping();
   } catch (error) {
     client.disconnect();
     throw new QueueError(`cannot reach Redis at ${describeUrl(url)} (--queue): ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
   }
+  // Later drops (a restarted server, a network blip) are retried, as a long-lived worker wants.
+  client.options.retryStrategy = (times: number) => Math.min(1000, 50 * times);
   return client;
 }

@@ -37,8 +37,8 @@ export interface Reproduction {
 /**
  * Checks the options and --out, records or checks the run's inputs (run.json) and creates the dirs:
  * what every way of computing a reproduction (here, or as queue jobs) starts from. `readOnly`: never
- * write run.json or create anything (--report-only, and the workers of a queued run, whose run.json
- * the enqueuing command wrote).
+ * write run.json or create models/ and cells/ (--report-only, which still creates --out for its
+ * table, and the workers of a queued run, whose run.json the enqueuing command wrote).
  */
 export async function openReproduction(options: ReproduceOptions, readOnly = options.reportOnly === true): Promise<Reproduction> {
   const progress = options.progress ?? silentProgress;
@@ -52,7 +52,7 @@ export async function openReproduction(options: ReproduceOptions, readOnly = opt
   const inputs = await runInputs(options);
   const modelsDir = path.join(options.out, 'models');
   const cellsDir = path.join(options.out, 'cells');
-  if (!readOnly) await withPathErrors(options.out, 'create the results dir', () => fs.mkdir(options.out, { recursive: true }));
+  await withPathErrors(options.out, 'create the results dir', () => fs.mkdir(options.out, { recursive: true }));
   await openRun({
     out: options.out,
     inputs,
