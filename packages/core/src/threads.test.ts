@@ -103,6 +103,23 @@ exports.fails = () => { throw new Error('kernel failed on purpose'); };`,
     }
   });
 
+  it('counts an array handed again only once towards recycleBytes', async () => {
+    const pool = new ThreadPool(1 + 1, 6000);
+    try {
+      const out = sharedFloat64(200);
+      const threads = sharedFloat64(200);
+      const ids = new Set<number>();
+      for (let round = 0; round < 5; round++) {
+        threads.fill(0);
+        await pool.run([0, 100].map((from) => ({ module, kernel: 'squares', args: { out, threads, from, to: from + 100 } })));
+        for (const id of threads) ids.add(id);
+      }
+      expect(ids.size).toBeLessThanOrEqual(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuses a size that is not a positive integer', () => {
     expect(() => new ThreadPool(0)).toThrow(OptionError);
   });

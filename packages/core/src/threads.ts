@@ -10,7 +10,8 @@
  *
  * A worker allocates almost nothing itself, so its garbage collector rarely runs and the shared
  * arrays of past tasks would stay alive with it: a worker that has been handed RECYCLE_BYTES of
- * shared arrays is replaced by a fresh one, which bounds the memory they hold.
+ * distinct shared arrays (one handed again is not counted again) is replaced by a fresh one, which
+ * bounds the memory they hold.
  *
  * Running from the TypeScript sources (tests): a kernel module given as `x` resolves to `x.js` when
  * built and `x.ts` otherwise; a worker loads a `.ts` kernel through the repo's tools/ts-register.cjs
@@ -25,8 +26,8 @@ import { OptionError } from './errors';
 /** A worker is replaced after it has been handed this many bytes of shared arrays (see above). */
 export const RECYCLE_BYTES = 192 * 2 ** 20;
 
-/** The bytes of the SharedArrayBuffers an argument object reaches (each counted once). */
-function sharedBytes(args: unknown, seen = new Set<SharedArrayBuffer>()): number {
+/** The bytes of the SharedArrayBuffers an argument object reaches that are not in `seen` (then added to it). */
+function sharedBytes(args: unknown, seen: WeakSet<SharedArrayBuffer>): number {
   if (ArrayBuffer.isView(args)) {
     const buffer = args.buffer;
     if (!(buffer instanceof SharedArrayBuffer) || seen.has(buffer)) return 0;
@@ -122,8 +123,9 @@ export class ThreadPool {
   private readonly idle: Worker[] = [];
   private readonly queue: { task: ThreadTask; file: string; pending: Pending }[] = [];
   private readonly inFlight = new Map<number, { worker: Worker; pending: Pending }>();
-  /** Bytes of shared arrays handed to each worker (see RECYCLE_BYTES). */
+  /** Bytes of the distinct shared arrays handed to each worker (see RECYCLE_BYTES), and which. */
   private readonly carried = new Map<Worker, number>();
+  private readonly handed = new Map<Worker, WeakSet<SharedArrayBuffer>>();
   private nextId = 0;
 
   /** `size` threads (1: every task runs in the calling thread); a worker is replaced after `recycleBytes`. */
@@ -148,6 +150,7 @@ export class ThreadPool {
     const workers = this.workers.splice(0);
     this.idle.length = 0;
     this.carried.clear();
+    this.handed.clear();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
@@ -173,7 +176,8 @@ export class ThreadPool {
       const { task, file, pending } = this.queue.shift()!;
       const id = this.nextId++;
       this.inFlight.set(id, { worker, pending });
-      this.carried.set(worker, (this.carried.get(worker) ?? 0) + sharedBytes(task.args));
+      if (!this.handed.has(worker)) this.handed.set(worker, new WeakSet());
+      this.carried.set(worker, (this.carried.get(worker) ?? 0) + sharedBytes(task.args, this.handed.get(worker)!));
       worker.ref();
       worker.postMessage({ id, file, kernel: task.kernel, args: task.args });
     }
@@ -205,6 +209,7 @@ export class ThreadPool {
   private retire(worker: Worker): void {
     this.workers.splice(this.workers.indexOf(worker), 1);
     this.carried.delete(worker);
+    this.handed.delete(worker);
     void worker.terminate();
   }
 
@@ -213,6 +218,7 @@ export class ThreadPool {
     const index = this.workers.indexOf(worker);
     if (index >= 0) this.workers.splice(index, 1);
     this.carried.delete(worker);
+    this.handed.delete(worker);
     const idleIndex = this.idle.indexOf(worker);
     if (idleIndex >= 0) this.idle.splice(idleIndex, 1);
     for (const [id, entry] of this.inFlight) {

@@ -107,8 +107,8 @@ export interface PairCostArgs {
   pre: Float32Array;
   act: Float32Array;
   count: number;
-  /** Consumer columns as rows, N x outDim, and their squared norms. */
-  columns: Float64Array;
+  /** Consumer columns as rows, N x outDim (float32 as stored), and their squared norms (float64). */
+  columns: Float32Array;
   norm2: Float64Array;
   outDim: number;
   relu: boolean;

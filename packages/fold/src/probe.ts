@@ -268,8 +268,9 @@ export function pairCostOf(
   const { count, pre, act } = responses;
   const w2 = tensorOf(group, tensors, group.consumers[0].tensor);
   const [outDim, units] = w2.shape;
-  // Consumer columns as rows (unit-major) and their squared norms.
-  const columns = threads === undefined ? new Float64Array(units * outDim) : sharedFloat64(units * outDim);
+  // Consumer columns as rows (unit-major, float32 as stored: their products are exact in float64,
+  // so the dot products are those of float64 copies, at half the memory traffic) and squared norms.
+  const columns = threads === undefined ? new Float32Array(units * outDim) : sharedFloat32(units * outDim);
   const norm2 = threads === undefined ? new Float64Array(units) : sharedFloat64(units);
   // In tiles, so that both the reads and the writes stay in cache; norm2 sums each column in
   // ascending o, as an untiled loop would.

@@ -12,6 +12,7 @@
  */
 import {
   Random,
+  sharedThreadPool,
   TOKENS,
   type ClusterOptions,
   type ClusterResult,
@@ -24,7 +25,7 @@ import { hartiganRefine } from './hartigan';
 import { lloyd } from './lloyd';
 import { clusterMeans, exactInertia, gatherRows } from './means';
 import { engineRows, matrixRows, pairwiseBytes, pairwiseDistances, type DistanceRows } from './pairwise';
-import { assignToCenters, pairwiseHartigan, pairwiseLloyd, type Pairwise } from './pairwise-kmeans';
+import { assignToCenters, pairwiseHartigan, pairwiseLloyd, sharedPairwise, type Pairwise, type PassThreads } from './pairwise-kmeans';
 import { seedKMeansPlusPlus } from './seeding';
 import { DEFAULT_SETTINGS, resolveDefaults, resolveSettings, validateInput, type KMeansSettings } from './validate';
 
@@ -81,15 +82,16 @@ async function pairwiseRestart(
   random: Random,
   settings: KMeansSettings,
   seconds?: PhaseSeconds,
+  threads?: PassThreads,
 ): Promise<ClusterResult> {
   const seeding = await timed(seconds, 'seeding', () => seedKMeansPlusPlus(matrixRows(p.data, p.n), k, random));
-  const afterLloyd = await timed(seconds, 'lloyd', () => {
-    const pass = pairwiseLloyd(p, assignToCenters(p, seeding.centers), k, settings);
+  const afterLloyd = await timed(seconds, 'lloyd', async () => {
+    const pass = await pairwiseLloyd(p, assignToCenters(p, seeding.centers), k, settings, 1, threads);
     return exactResult(x, pass.labels, k, pass.iterations);
   });
   if (!settings.hartigan) return afterLloyd;
-  return timed(seconds, 'hartigan', () => {
-    const pass = pairwiseHartigan(p, afterLloyd.labels.slice(), k, settings, afterLloyd.iterations);
+  return timed(seconds, 'hartigan', async () => {
+    const pass = await pairwiseHartigan(p, afterLloyd.labels.slice(), k, settings, afterLloyd.iterations, threads);
     const refined = exactResult(x, pass.labels, k, pass.iterations);
     // P's float32 rounding picks the moves; the exact inertia decides whether they are kept.
     return refined.inertia <= afterLloyd.inertia ? refined : afterLloyd;
@@ -123,12 +125,14 @@ export async function runKMeans(
   seed: number,
   settings: KMeansSettings,
   seconds?: PhaseSeconds,
+  threads: PassThreads | undefined = { pool: sharedThreadPool() },
 ): Promise<ClusterResult> {
   if (k === x.rows) return identityClustering(x);
   if (k === 1) return exactResult(x, new Int32Array(x.rows), 1, 0);
   const usePairwise = pairwiseBytes(x.rows) <= settings.pairwiseBudgetBytes;
+  // On a SharedArrayBuffer when the passes' loops run on the thread pool (a copy of P).
   const p: Pairwise | null = usePairwise
-    ? { data: await timed(seconds, 'pairwise', () => pairwiseDistances(engine, x)), n: x.rows }
+    ? sharedPairwise({ data: await timed(seconds, 'pairwise', () => pairwiseDistances(engine, x)), n: x.rows }, threads)
     : null;
   const rows = engineRows(engine, x);
   let best: ClusterResult | null = null;
@@ -136,7 +140,7 @@ export async function runKMeans(
     const random = new Random(restartSeed(seed, restart));
     const result =
       p !== null
-        ? await pairwiseRestart(x, p, k, random, settings, seconds)
+        ? await pairwiseRestart(x, p, k, random, settings, seconds, threads)
         : await engineRestart(engine, x, rows, k, random, settings, seconds);
     // Strict '<': on a tie the earlier restart wins.
     if (best === null || result.inertia < best.inertia) best = result;

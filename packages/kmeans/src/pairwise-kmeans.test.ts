@@ -1,4 +1,4 @@
-import { Random, type Matrix } from '@speechfold/core';
+import { Random, ThreadPool, type Matrix } from '@speechfold/core';
 import { lloyd } from './lloyd';
 import { clusterMeans, exactInertia, gatherRows } from './means';
 import { matrixRows, pairwiseDistances } from './pairwise';
@@ -7,6 +7,7 @@ import {
   groupByCluster,
   pairwiseHartigan,
   pairwiseLloyd,
+  sharedPairwise,
   withinSums,
   type Pairwise,
 } from './pairwise-kmeans';
@@ -58,7 +59,7 @@ describe('k-means on the pairwise matrix', () => {
     const p = await pairwiseOf(x);
     const k = 12;
     const { centers } = await seedKMeansPlusPlus(matrixRows(p.data, p.n), k, new Random(4));
-    const viaP = pairwiseLloyd(p, assignToCenters(p, centers), k, options);
+    const viaP = await pairwiseLloyd(p, assignToCenters(p, centers), k, options);
     const viaEngine = await lloyd(engine, x, gatherRows(x, centers), options);
     expect(Array.from(viaP.labels)).toEqual(Array.from(viaEngine.labels));
     expect(viaP.iterations).toBe(viaEngine.iterations);
@@ -69,9 +70,9 @@ describe('k-means on the pairwise matrix', () => {
     const p = await pairwiseOf(x);
     const k = 9;
     const { centers } = await seedKMeansPlusPlus(matrixRows(p.data, p.n), k, new Random(5));
-    const afterLloyd = pairwiseLloyd(p, assignToCenters(p, centers), k, options);
+    const afterLloyd = await pairwiseLloyd(p, assignToCenters(p, centers), k, options);
     const lloydInertia = exactInertia(x, afterLloyd.labels, clusterMeans(x, afterLloyd.labels, k));
-    const refined = pairwiseHartigan(p, afterLloyd.labels.slice(), k, { maxIter: 300, tol: 0 }, afterLloyd.iterations);
+    const refined = await pairwiseHartigan(p, afterLloyd.labels.slice(), k, { maxIter: 300, tol: 0 }, afterLloyd.iterations);
     const refinedInertia = exactInertia(x, refined.labels, clusterMeans(x, refined.labels, k));
     expect(refinedInertia).toBeLessThan(lloydInertia);
     const sizes = new Int32Array(k);
@@ -89,7 +90,35 @@ describe('k-means on the pairwise matrix', () => {
     const x = normalMatrix(4, 50, 3);
     const p = await pairwiseOf(x);
     const labels = Int32Array.from({ length: 50 }, (_, i) => i % 5);
-    expect(pairwiseHartigan(p, labels, 5, { maxIter: 3, tol: 0 }, 2).iterations).toBe(3);
-    expect(pairwiseLloyd(p, labels, 5, { maxIter: 1, tol: 0 }).iterations).toBe(1);
+    expect((await pairwiseHartigan(p, labels, 5, { maxIter: 3, tol: 0 }, 2)).iterations).toBe(3);
+    expect((await pairwiseLloyd(p, labels, 5, { maxIter: 1, tol: 0 })).iterations).toBe(1);
+  });
+});
+
+describe('the passes on worker threads', () => {
+  const pool = new ThreadPool(3);
+  afterAll(() => pool.close());
+
+  it('give the same labels and iterations as in this thread (Lloyd, then Hartigan in blocks)', async () => {
+    const x = normalMatrix(9, 301, 5);
+    const here = await pairwiseOf(x);
+    const threads = { pool, minWork: 0 };
+    const there = sharedPairwise(here, threads);
+    expect(there.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(there.data)).toEqual(Array.from(here.data));
+    const k = 37;
+    const { centers } = await seedKMeansPlusPlus(matrixRows(here.data, here.n), k, new Random(5));
+    const start = assignToCenters(here, centers);
+    const lloydHere = await pairwiseLloyd(here, start, k, options);
+    const lloydThere = await pairwiseLloyd(there, start, k, options, 1, threads);
+    expect(lloydThere.iterations).toBe(lloydHere.iterations);
+    expect(Array.from(lloydThere.labels)).toEqual(Array.from(lloydHere.labels));
+    expect(lloydHere.iterations).toBeGreaterThan(2);
+    const hartiganHere = await pairwiseHartigan(here, lloydHere.labels.slice(), k, { maxIter: 300, tol: 0 }, lloydHere.iterations);
+    const hartiganThere = await pairwiseHartigan(there, lloydHere.labels.slice(), k, { maxIter: 300, tol: 0 }, lloydHere.iterations, threads);
+    expect(hartiganThere.iterations).toBe(hartiganHere.iterations);
+    expect(Array.from(hartiganThere.labels)).toEqual(Array.from(hartiganHere.labels));
+    // Hartigan moved some points (the comparison is not of two untouched copies).
+    expect(Array.from(hartiganHere.labels)).not.toEqual(Array.from(lloydHere.labels));
   });
 });

@@ -11,6 +11,8 @@
  * exactly from the features (means.ts), so P's float32 rounding only affects which local
  * optimum is found, never what is reported.
  */
+import path from 'node:path';
+import { sharedFloat32, sharedFloat64, sharedInt32, splitRange, ThreadPool } from '@speechfold/core';
 import { fillEmptyClusters } from './lloyd';
 import { clusterSizes } from './means';
 
@@ -65,20 +67,6 @@ export function withinSums(p: Pairwise, grouping: Grouping, k: number): Float64A
 }
 
 /**
- * sums[c] = S(y, c) = sum of P[y, j] over the members j of cluster c in `grouping`. Members are
- * contiguous, so this gathers from one row of P without scattering writes.
- */
-function clusterRowSums(p: Pairwise, y: number, grouping: Grouping, sums: Float64Array): void {
-  const { start, members } = grouping;
-  const row = y * p.n;
-  for (let c = 0; c < sums.length; c++) {
-    let s = 0;
-    for (let a = start[c]; a < start[c + 1]; a++) s += p.data[row + members[a]];
-    sums[c] = s;
-  }
-}
-
-/**
  * The first Lloyd assignment: every point to its nearest center point (ties to the lowest center
  * index, as the engine's nearest does). Centers that are duplicates of another lose all their
  * points, so empty clusters are filled as in every Lloyd pass.
@@ -103,46 +91,76 @@ export function assignToCenters(p: Pairwise, centers: Int32Array): Int32Array {
   return labels;
 }
 
+/** Where the per-point loops run: a thread pool and the work below which it is not used. */
+export interface PassThreads {
+  pool: ThreadPool;
+  minWork?: number;
+}
+
+/** Below this many gathered values a pass runs its loops in the calling thread (threads cost more). */
+export const MIN_THREADED_WORK = 1 << 20;
+
+const KERNELS = path.join(__dirname, 'pairwise-kernels');
+
+/** P on a SharedArrayBuffer when the pool has threads to share it with (a copy), else as it is. */
+export function sharedPairwise(p: Pairwise, threads: PassThreads | undefined): Pairwise {
+  if (threads === undefined || threads.pool.size === 1 || p.data.buffer instanceof SharedArrayBuffer) return p;
+  return { data: sharedFloat32(p.data.length, p.data), n: p.n };
+}
+
+/** Runs a kernel of pairwise-kernels.ts over points [from, to), split across the pool when the work is large. */
+async function runPoints(threads: PassThreads | undefined, kernel: string, from: number, to: number, work: number, args: object): Promise<void> {
+  const pool = threads?.pool ?? SINGLE;
+  const parts = work < (threads?.minWork ?? MIN_THREADED_WORK) ? 1 : pool.size;
+  const ranges = splitRange(to - from, parts).map(([a, b]) => [from + a, from + b] as const);
+  await pool.run(ranges.map(([a, b]) => ({ module: KERNELS, kernel, args: { ...args, from: a, to: b } })));
+}
+
+const SINGLE = new ThreadPool(1);
+
+/** The grouping as arrays a kernel can read (shared when threads are used). */
+function groupingArgs(p: Pairwise, grouping: Grouping, k: number, shared: boolean) {
+  const copy = (a: Int32Array): Int32Array => (shared ? sharedInt32(a.length, a) : a);
+  return { p: p.data, n: p.n, k, start: copy(grouping.start), members: copy(grouping.members) };
+}
+
 /**
  * Lloyd on P from `labels` (one assignment already counted in `done`): reassign every point to its
  * nearest cluster mean until the relative decrease of inertia is below tol or maxIter is reached.
- * Clusters left empty get the farthest points, as in the engine-based Lloyd.
+ * Clusters left empty get the farthest points, as in the engine-based Lloyd. With `threads` (P on a
+ * SharedArrayBuffer: sharedPairwise) the points are split across the pool, with the same result.
  */
-export function pairwiseLloyd(p: Pairwise, labels: Int32Array, k: number, options: PassOptions, done = 1): PassResult {
+export async function pairwiseLloyd(
+  p: Pairwise,
+  labels: Int32Array,
+  k: number,
+  options: PassOptions,
+  done = 1,
+  threads?: PassThreads,
+): Promise<PassResult> {
+  const shared = threads !== undefined && threads.pool.size > 1 && p.data.buffer instanceof SharedArrayBuffer;
+  const int32 = (length: number): Int32Array => (shared ? sharedInt32(length) : new Int32Array(length));
+  const float64 = (length: number): Float64Array => (shared ? sharedFloat64(length) : new Float64Array(length));
   let current = labels;
   let iterations = done;
   let previous = Infinity;
-  const sums = new Float64Array(k);
-  const scale = new Float64Array(k);
-  const offset = new Float64Array(k);
   while (iterations < options.maxIter) {
     const sizes = clusterSizes(current, k);
     const grouping = groupByCluster(current, k);
     const within = withinSums(p, grouping, k);
+    const scale = float64(k);
+    const offset = float64(k);
     for (let c = 0; c < k; c++) {
       scale[c] = 1 / sizes[c];
       offset[c] = within[c] / (2 * sizes[c] * sizes[c]);
     }
-    const next = new Int32Array(p.n);
-    const distance = new Float64Array(p.n);
-    for (let y = 0; y < p.n; y++) {
-      clusterRowSums(p, y, grouping, sums);
-      let best = 0;
-      let bestDistance = Infinity;
-      for (let c = 0; c < k; c++) {
-        if (sizes[c] === 0) continue;
-        const d = sums[c] * scale[c] - offset[c];
-        if (d < bestDistance) {
-          bestDistance = d;
-          best = c;
-        }
-      }
-      next[y] = best;
-      distance[y] = bestDistance > 0 ? bestDistance : 0;
-    }
+    const next = int32(p.n);
+    const distance = float64(p.n);
+    const args = { ...groupingArgs(p, grouping, k, shared), sizes: shared ? sharedInt32(k, sizes) : sizes, scale, offset, next, distance };
+    await runPoints(shared ? threads : undefined, 'lloydRange', 0, p.n, p.n * p.n, args);
     iterations++;
     fillEmptyClusters(next, distance, k);
-    current = next;
+    current = shared ? new Int32Array(next) : next;
     let inertia = 0;
     for (let y = 0; y < p.n; y++) inertia += distance[y];
     if (inertia === 0 || (previous !== Infinity && previous - inertia <= options.tol * previous)) break;
@@ -150,6 +168,9 @@ export function pairwiseLloyd(p: Pairwise, labels: Int32Array, k: number, option
   }
   return { labels: current, iterations };
 }
+
+/** Row sums computed ahead per Hartigan block: about this many values (8 MiB) at a time. */
+const HARTIGAN_BLOCK_VALUES = 1 << 20;
 
 /** Smallest gain, relative to the cost it removes, that a Hartigan move must make: P's float32 noise. */
 const MIN_RELATIVE_GAIN = 1e-6;
@@ -160,16 +181,21 @@ const MIN_RELATIVE_GAIN = 1e-6;
  * by the difference (both means move with x). Each move updates W_A, W_B and the sizes, so later
  * points of the sweep see exact, current means. Stops when a sweep lowers the objective by less
  * than tol (relative), makes no move, or the total reaches maxIter.
+ *
+ * A point's sums over the clusters of the sweep's start (the costly O(N) gathers) do not depend on
+ * the moves, which are corrected for afterwards: with `threads` they are computed ahead, a block of
+ * points at a time, on the pool while this thread makes the moves of the block before (same labels).
  */
-export function pairwiseHartigan(
+export async function pairwiseHartigan(
   p: Pairwise,
   labels: Int32Array,
   k: number,
   options: PassOptions,
   done: number,
-): PassResult {
+  threads?: PassThreads,
+): Promise<PassResult> {
+  const shared = threads !== undefined && threads.pool.size > 1 && p.data.buffer instanceof SharedArrayBuffer;
   let iterations = done;
-  const sums = new Float64Array(k);
   // Cost of adding x to b is sums[b] * addScale[b] - addOffset[b] (kept current as sizes change).
   const addScale = new Float64Array(k);
   const addOffset = new Float64Array(k);
@@ -192,11 +218,24 @@ export function pairwiseHartigan(
     }
     let gained = 0;
     let moves = 0;
+    const gather = groupingArgs(p, grouping, k, shared);
+    const block = Math.max(1, Math.min(p.n, Math.floor(HARTIGAN_BLOCK_VALUES / k)));
+    const rowSums = (x0: number): Promise<Float64Array> => {
+      const x1 = Math.min(p.n, x0 + block);
+      const out = shared ? sharedFloat64((x1 - x0) * k) : new Float64Array((x1 - x0) * k);
+      return runPoints(shared ? threads : undefined, 'rowSumsRange', x0, x1, (x1 - x0) * p.n, { ...gather, out, base: x0 }).then(() => out);
+    };
+    let ahead = rowSums(0);
+    let blockSums: Float64Array = new Float64Array(0);
     for (let x = 0; x < p.n; x++) {
+      if (x % block === 0) {
+        blockSums = await ahead;
+        if (x + block < p.n) ahead = rowSums(x + block);
+      }
       const a = labels[x];
       const na = sizes[a];
       if (na <= 1) continue;
-      clusterRowSums(p, x, grouping, sums);
+      const sums = blockSums.subarray((x % block) * k, (x % block + 1) * k);
       const row = x * p.n;
       for (const m of moved) {
         sums[origin[m]] -= p.data[row + m];
