@@ -10,12 +10,13 @@
  * Results are written atomically into the shared out dir by reproduce's own code, so a queued run's
  * cells are those a local run would write, and the table is written from them by the same renderer.
  * A worker killed mid-job leaves its job locked until the lock expires; BullMQ's stalled-job check
- * then gives it to another worker. Each job has ATTEMPTS attempts; the failure reason is kept on the job.
+ * then gives it to another worker (twice at most). A job that throws has ATTEMPTS attempts; the
+ * failure reason is kept on the job.
  */
 import type { JobsOptions } from 'bullmq';
 import type { ReproduceOptions, Variant } from '@speechfold/reproduce';
 
-/** Attempts per job (a stalled job counts as one) before it is failed for good. */
+/** Attempts per job that throws before it is failed for good (stalls: see the worker's maxStalledCount). */
 export const ATTEMPTS = 3;
 
 /** The reproduce options a job carries: everything but the engine (the worker's) and the listeners. */

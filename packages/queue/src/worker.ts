@@ -75,7 +75,8 @@ export async function startWorker(url: string, options: WorkerOptions): Promise<
       lockDuration: lockSeconds * 1000,
       // Stalled jobs (their worker died) are looked for as often as a lock can expire.
       stalledInterval: lockSeconds * 1000,
-      // A job whose worker died counts as an attempt: a job that kills its workers fails for good.
+      // A job whose worker died goes back to the queue twice at most: one that keeps killing its
+      // workers (out of memory, say) fails for good instead of taking every worker down in turn.
       maxStalledCount: 2,
     },
   );
