@@ -117,8 +117,8 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     }
     if (report !== null) widths.push(toWidths(variant, report));
     const recognizer: RecognizerSlot = { dir, loaded: null };
-    for (const [i, found_] of found.entries()) {
-      const cell = found_ ?? (await evaluateCell(run, variant, i, recognizer, report));
+    for (const [i, stored] of found.entries()) {
+      const cell = stored ?? (await evaluateCell(run, variant, i, recognizer, report));
       cells.push(cell);
       done += 1;
       progress({ type: 'step', stage: 'reproduce', done, total, item: `${variant.id} ${splits[i]} WER ${(100 * cell.wer).toFixed(2)}%` });
