@@ -7,14 +7,7 @@ const path = require('path');
 // jest's CommonJS runtime needs them transpiled (plain node loads them through require(esm), Node >= 20.19).
 const ESM_PACKAGES = ['@wasm-audio-decoders', 'codec-parser', 'simple-yenc', '@eshaz'];
 
-const swcOptions = (syntax) => ({
-  jsc: {
-    parser: syntax === 'typescript' ? { syntax, decorators: true } : { syntax },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-  },
-  module: { type: 'commonjs' },
-});
+const { swcOptions } = require('./tools/swc-options.cjs');
 
 module.exports = {
   // Native addons (onnxruntime-node, tfjs-node) return host-realm typed arrays: see jest.environment.js.

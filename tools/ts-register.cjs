@@ -7,20 +7,13 @@
 const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
+const { swcOptions } = require('./swc-options.cjs');
 
 if (!Module._extensions['.ts']) {
   const swc = require('@swc/core');
   const packages = path.join(__dirname, '..', 'packages');
   Module._extensions['.ts'] = (module, file) => {
-    const { code } = swc.transformSync(fs.readFileSync(file, 'utf8'), {
-      filename: file,
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: 'es2022',
-      },
-      module: { type: 'commonjs' },
-    });
+    const { code } = swc.transformSync(fs.readFileSync(file, 'utf8'), { filename: file, ...swcOptions('typescript') });
     module._compile(code, file);
   };
   const resolve = Module._resolveFilename;

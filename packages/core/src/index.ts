@@ -81,6 +81,8 @@ export {
   type PartialDir,
 } from './partial-dirs';
 export {
+  MIN_THREADED_WORK,
+  runRanges,
   ThreadPool,
   sharedFloat32,
   sharedFloat64,
@@ -88,5 +90,6 @@ export {
   sharedThreadPool,
   splitRange,
   threadCount,
+  type ThreadOptions,
   type ThreadTask,
 } from './threads';

@@ -104,7 +104,7 @@ exports.fails = () => { throw new Error('kernel failed on purpose'); };`,
   });
 
   it('counts an array handed again only once towards recycleBytes', async () => {
-    const pool = new ThreadPool(1 + 1, 6000);
+    const pool = new ThreadPool(2, 6000);
     try {
       const out = sharedFloat64(200);
       const threads = sharedFloat64(200);

@@ -230,6 +230,37 @@ export class ThreadPool {
   }
 }
 
+/** Where a loop over a range runs: a pool, and the work below which it runs in the calling thread. */
+export interface ThreadOptions {
+  pool: ThreadPool;
+  /** Below this much work (the caller's unit, e.g. multiply-adds) threads cost more than they save. */
+  minWork?: number;
+}
+
+/** ThreadOptions.minWork when not given. */
+export const MIN_THREADED_WORK = 1 << 20;
+
+const HERE = new ThreadPool(1);
+
+/**
+ * Runs `kernel` of `module` over [from, to), split into one range per thread of `threads` (one
+ * range, in the calling thread, without threads or when `work` is below their minWork): each call
+ * gets `args` with its own `from` and `to`.
+ */
+export async function runRanges(
+  threads: ThreadOptions | undefined,
+  module: string,
+  kernel: string,
+  [from, to]: readonly [number, number],
+  work: number,
+  args: object,
+): Promise<void> {
+  const pool = threads?.pool ?? HERE;
+  const parts = work < (threads?.minWork ?? MIN_THREADED_WORK) ? 1 : pool.size;
+  const ranges = splitRange(to - from, parts).map(([a, b]) => [from + a, from + b]);
+  await pool.run(ranges.map(([a, b]) => ({ module, kernel, args: { ...args, from: a, to: b } })));
+}
+
 let shared: ThreadPool | null = null;
 
 /** The process's pool (threadCount() threads), created on first use. */

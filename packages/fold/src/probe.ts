@@ -27,12 +27,12 @@ import {
   type Matrix,
   type PairCost,
   type Tensor,
-  type ThreadPool,
+  type ThreadOptions,
+  runRanges,
   sharedFloat32,
   sharedFloat64,
   sharedInt32,
   sharedThreadPool,
-  splitRange,
 } from '@speechfold/core';
 import path from 'node:path';
 import { injectable } from 'tsyringe';
@@ -195,21 +195,9 @@ export interface ProbeResponses {
 }
 
 /** Below this many multiply-adds a probe computation runs in the calling thread (threads cost more). */
-export const MIN_THREADED_WORK = 1 << 22;
-
-/** Where the probe loops run: a thread pool (core threads.ts) and the work below which it is not used. */
-export interface ProbeThreads {
-  pool: ThreadPool;
-  minWork?: number;
-}
+const PROBE_MIN_THREADED_WORK = 1 << 22;
 
 const KERNELS = path.join(__dirname, 'probe-kernels');
-
-/** Runs a kernel of probe-kernels.ts over [0, n) split across the pool, or here when the work is small. */
-async function runSplit(threads: ProbeThreads, kernel: 'preActivations' | 'pairCosts', n: number, work: number, args: object): Promise<void> {
-  const parts = work < (threads.minWork ?? MIN_THREADED_WORK) ? 1 : threads.pool.size;
-  await threads.pool.run(splitRange(n, parts).map(([from, to]) => ({ module: KERNELS, kernel, args: { ...args, from, to } })));
-}
 
 /** The kernel arguments of a group's probe responses (outputs on SharedArrayBuffers when `shared`). */
 function responseArgs(group: FoldGroup, view: ResponseView, count: number, seed: number, shared: boolean): PreActivationArgs {
@@ -242,12 +230,12 @@ export function probeResponses(group: FoldGroup, view: ResponseView, count = PRO
 export async function probeResponsesThreaded(
   group: FoldGroup,
   view: ResponseView,
-  threads: ProbeThreads,
+  threads: ThreadOptions,
   count = PROBE_COUNT,
   seed = PROBE_SEED,
 ): Promise<ProbeResponses> {
   const args = responseArgs(group, view, count, seed, true);
-  await runSplit(threads, 'preActivations', group.units, group.units * count * view.dim, args);
+  await runRanges(threads, KERNELS, 'preActivations', [0, group.units], group.units * count * view.dim, args);
   return { count, pre: args.pre, act: args.act };
 }
 
@@ -263,7 +251,7 @@ export function pairCostOf(
   tensors: GroupTensors,
   view: ResponseView,
   responses: ProbeResponses,
-  threads?: ProbeThreads,
+  threads?: ThreadOptions,
 ): PairCost {
   const { count, pre, act } = responses;
   const w2 = tensorOf(group, tensors, group.consumers[0].tensor);
@@ -294,7 +282,7 @@ export function pairCostOf(
     cost.many = async (a: Int32Array, b: Int32Array): Promise<Float64Array> => {
       const out = sharedFloat64(a.length);
       const args = { ...shared, a: sharedInt32(a.length, a), b: sharedInt32(b.length, b), cost: out };
-      await runSplit(threads, 'pairCosts', a.length, a.length * (count + outDim), args);
+      await runRanges(threads, KERNELS, 'pairCosts', [0, a.length], a.length * (count + outDim), args);
       return new Float64Array(out);
     };
   }
@@ -355,7 +343,7 @@ export class ProbeFeatureExtractor implements FeatureExtractor {
   private readonly computed = new WeakMap<GroupTensors, Promise<{ view: ResponseView; responses: ProbeResponses } | null>>();
 
   /** The pool the probe loops run on; null: the process's shared pool. */
-  threads: ProbeThreads | null = null;
+  threads: ThreadOptions | null = null;
 
   async features(group: FoldGroup, tensors: GroupTensors): Promise<Matrix> {
     const probe = await this.probe(group, tensors);
@@ -368,8 +356,8 @@ export class ProbeFeatureExtractor implements FeatureExtractor {
     return probe === null ? null : pairCostOf(group, tensors, probe.view, probe.responses, this.pool());
   }
 
-  private pool(): ProbeThreads {
-    return this.threads ?? { pool: sharedThreadPool() };
+  private pool(): ThreadOptions {
+    return this.threads ?? { pool: sharedThreadPool(), minWork: PROBE_MIN_THREADED_WORK };
   }
 
   private probe(group: FoldGroup, tensors: GroupTensors): Promise<{ view: ResponseView; responses: ProbeResponses } | null> {

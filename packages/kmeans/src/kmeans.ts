@@ -13,6 +13,7 @@
 import {
   Random,
   sharedThreadPool,
+  type ThreadOptions,
   TOKENS,
   type ClusterOptions,
   type ClusterResult,
@@ -25,7 +26,7 @@ import { hartiganRefine } from './hartigan';
 import { lloyd } from './lloyd';
 import { clusterMeans, exactInertia, gatherRows } from './means';
 import { engineRows, matrixRows, pairwiseBytes, pairwiseDistances, type DistanceRows } from './pairwise';
-import { assignToCenters, pairwiseHartigan, pairwiseLloyd, sharedPairwise, type Pairwise, type PassThreads } from './pairwise-kmeans';
+import { assignToCenters, pairwiseHartigan, pairwiseLloyd, sharedPairwise, type Pairwise } from './pairwise-kmeans';
 import { seedKMeansPlusPlus } from './seeding';
 import { DEFAULT_SETTINGS, resolveDefaults, resolveSettings, validateInput, type KMeansSettings } from './validate';
 
@@ -82,7 +83,7 @@ async function pairwiseRestart(
   random: Random,
   settings: KMeansSettings,
   seconds?: PhaseSeconds,
-  threads?: PassThreads,
+  threads?: ThreadOptions,
 ): Promise<ClusterResult> {
   const seeding = await timed(seconds, 'seeding', () => seedKMeansPlusPlus(matrixRows(p.data, p.n), k, random));
   const afterLloyd = await timed(seconds, 'lloyd', async () => {
@@ -125,7 +126,7 @@ export async function runKMeans(
   seed: number,
   settings: KMeansSettings,
   seconds?: PhaseSeconds,
-  threads: PassThreads | undefined = { pool: sharedThreadPool() },
+  threads: ThreadOptions | undefined = { pool: sharedThreadPool() },
 ): Promise<ClusterResult> {
   if (k === x.rows) return identityClustering(x);
   if (k === 1) return exactResult(x, new Int32Array(x.rows), 1, 0);

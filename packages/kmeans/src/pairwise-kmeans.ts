@@ -12,7 +12,7 @@
  * optimum is found, never what is reported.
  */
 import path from 'node:path';
-import { sharedFloat32, sharedFloat64, sharedInt32, splitRange, ThreadPool } from '@speechfold/core';
+import { runRanges, sharedFloat32, sharedFloat64, sharedInt32, type ThreadOptions } from '@speechfold/core';
 import { fillEmptyClusters } from './lloyd';
 import { clusterSizes } from './means';
 
@@ -91,32 +91,18 @@ export function assignToCenters(p: Pairwise, centers: Int32Array): Int32Array {
   return labels;
 }
 
-/** Where the per-point loops run: a thread pool and the work below which it is not used. */
-export interface PassThreads {
-  pool: ThreadPool;
-  minWork?: number;
-}
-
-/** Below this many gathered values a pass runs its loops in the calling thread (threads cost more). */
-export const MIN_THREADED_WORK = 1 << 20;
-
 const KERNELS = path.join(__dirname, 'pairwise-kernels');
 
 /** P on a SharedArrayBuffer when the pool has threads to share it with (a copy), else as it is. */
-export function sharedPairwise(p: Pairwise, threads: PassThreads | undefined): Pairwise {
+export function sharedPairwise(p: Pairwise, threads: ThreadOptions | undefined): Pairwise {
   if (threads === undefined || threads.pool.size === 1 || p.data.buffer instanceof SharedArrayBuffer) return p;
   return { data: sharedFloat32(p.data.length, p.data), n: p.n };
 }
 
-/** Runs a kernel of pairwise-kernels.ts over points [from, to), split across the pool when the work is large. */
-async function runPoints(threads: PassThreads | undefined, kernel: string, from: number, to: number, work: number, args: object): Promise<void> {
-  const pool = threads?.pool ?? SINGLE;
-  const parts = work < (threads?.minWork ?? MIN_THREADED_WORK) ? 1 : pool.size;
-  const ranges = splitRange(to - from, parts).map(([a, b]) => [from + a, from + b] as const);
-  await pool.run(ranges.map(([a, b]) => ({ module: KERNELS, kernel, args: { ...args, from: a, to: b } })));
+/** The threads a pass on `p` uses: none unless P is shared with them (sharedPairwise). */
+function passThreads(p: Pairwise, threads: ThreadOptions | undefined): ThreadOptions | undefined {
+  return threads !== undefined && threads.pool.size > 1 && p.data.buffer instanceof SharedArrayBuffer ? threads : undefined;
 }
-
-const SINGLE = new ThreadPool(1);
 
 /** The grouping as arrays a kernel can read (shared when threads are used). */
 function groupingArgs(p: Pairwise, grouping: Grouping, k: number, shared: boolean) {
@@ -136,9 +122,10 @@ export async function pairwiseLloyd(
   k: number,
   options: PassOptions,
   done = 1,
-  threads?: PassThreads,
+  threads?: ThreadOptions,
 ): Promise<PassResult> {
-  const shared = threads !== undefined && threads.pool.size > 1 && p.data.buffer instanceof SharedArrayBuffer;
+  const on = passThreads(p, threads);
+  const shared = on !== undefined;
   const int32 = (length: number): Int32Array => (shared ? sharedInt32(length) : new Int32Array(length));
   const float64 = (length: number): Float64Array => (shared ? sharedFloat64(length) : new Float64Array(length));
   let current = labels;
@@ -157,7 +144,7 @@ export async function pairwiseLloyd(
     const next = int32(p.n);
     const distance = float64(p.n);
     const args = { ...groupingArgs(p, grouping, k, shared), sizes: shared ? sharedInt32(k, sizes) : sizes, scale, offset, next, distance };
-    await runPoints(shared ? threads : undefined, 'lloydRange', 0, p.n, p.n * p.n, args);
+    await runRanges(on, KERNELS, 'lloydRange', [0, p.n], p.n * p.n, args);
     iterations++;
     fillEmptyClusters(next, distance, k);
     current = shared ? new Int32Array(next) : next;
@@ -192,9 +179,10 @@ export async function pairwiseHartigan(
   k: number,
   options: PassOptions,
   done: number,
-  threads?: PassThreads,
+  threads?: ThreadOptions,
 ): Promise<PassResult> {
-  const shared = threads !== undefined && threads.pool.size > 1 && p.data.buffer instanceof SharedArrayBuffer;
+  const on = passThreads(p, threads);
+  const shared = on !== undefined;
   let iterations = done;
   // Cost of adding x to b is sums[b] * addScale[b] - addOffset[b] (kept current as sizes change).
   const addScale = new Float64Array(k);
@@ -223,7 +211,7 @@ export async function pairwiseHartigan(
     const rowSums = (x0: number): Promise<Float64Array> => {
       const x1 = Math.min(p.n, x0 + block);
       const out = shared ? sharedFloat64((x1 - x0) * k) : new Float64Array((x1 - x0) * k);
-      return runPoints(shared ? threads : undefined, 'rowSumsRange', x0, x1, (x1 - x0) * p.n, { ...gather, out, base: x0 }).then(() => out);
+      return runRanges(on, KERNELS, 'rowSumsRange', [x0, x1], (x1 - x0) * p.n, { ...gather, out, base: x0 }).then(() => out);
     };
     let ahead = rowSums(0);
     let blockSums: Float64Array = new Float64Array(0);
