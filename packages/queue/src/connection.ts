@@ -1,4 +1,5 @@
 /** The Redis connection behind a queue: `--queue redis://host:port/db` (or rediss:// for TLS). */
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { OptionError, QueueError } from '@speechfold/core';
 
@@ -66,4 +67,16 @@ export async function connect(url: string, timeoutMs = 5000): Promise<Redis> {
   // Later drops (a restarted server, a network blip) are retried, as a long-lived worker wants.
   client.options.retryStrategy = (times: number) => Math.min(1000, 50 * times);
   return client;
+}
+
+/** Runs `work` with the reproduce queue on the Redis at `url` (connected first), closing both after. */
+export async function withQueue<T>(url: string, work: (queue: Queue) => Promise<T>): Promise<T> {
+  const client = await connect(url);
+  const queue = new Queue(QUEUE_NAME, { connection: client });
+  try {
+    return await work(queue);
+  } finally {
+    await queue.close();
+    client.disconnect();
+  }
 }

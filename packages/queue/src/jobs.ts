@@ -14,7 +14,7 @@
  * failure reason is kept on the job.
  */
 import type { JobsOptions } from 'bullmq';
-import type { ReproduceOptions, Variant } from '@speechfold/reproduce';
+import { pendingWork, type ReproduceOptions, type Reproduction, type Variant } from '@speechfold/reproduce';
 
 /** Attempts per job that throws before it is failed for good (stalls: see the worker's maxStalledCount). */
 export const ATTEMPTS = 3;
@@ -66,4 +66,17 @@ export function cellJob(run: QueuedRun, variant: Variant, split: number, fingerp
 export function queuedRun(options: ReproduceOptions): QueuedRun {
   const { engine: _engine, progress: _progress, reportOnly: _reportOnly, force: _force, ...run } = options;
   return run;
+}
+
+/**
+ * The jobs a reproduction still needs (reproduce's pendingWork: the missing models, and the missing
+ * cells whose model is there), each carrying `run`; and how many cells are missing in all.
+ */
+export async function pendingJobs(reproduction: Reproduction, run: QueuedRun): Promise<{ jobs: ReproduceJob[]; missingCells: number }> {
+  const pending = await pendingWork(reproduction);
+  const jobs = [
+    ...pending.models.map((m) => modelJob(run, m.variant, m.fingerprint)),
+    ...pending.cells.map((c) => cellJob(run, c.variant, c.split, c.fingerprint, reproduction.splits[c.split]!)),
+  ];
+  return { jobs, missingCells: pending.missingCells };
 }

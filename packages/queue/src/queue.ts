@@ -3,18 +3,11 @@
  * to the end, writing the same table.md, results.json and plots as a local run (jobs.ts for the jobs).
  */
 import path from 'node:path';
-import { Queue, type Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { QueueError, silentProgress, type ProgressListener } from '@speechfold/core';
-import {
-  openReproduction,
-  pendingWork,
-  reportReproduction,
-  type ReproduceOptions,
-  type ReproduceResult,
-  type Reproduction,
-} from '@speechfold/reproduce';
-import { connect, QUEUE_NAME } from './connection';
-import { cellJob, jobId, jobOptions, modelJob, queuedRun, type QueuedRun, type ReproduceJob } from './jobs';
+import { openReproduction, reportReproduction, type ReproduceOptions, type ReproduceResult } from '@speechfold/reproduce';
+import { withQueue } from './connection';
+import { jobId, jobOptions, pendingJobs, queuedRun, type QueuedRun, type ReproduceJob } from './jobs';
 
 /** What an enqueue did. */
 export interface EnqueueResult {
@@ -52,37 +45,18 @@ export async function addJob(queue: Queue, job: ReproduceJob): Promise<boolean> 
   return true;
 }
 
-/** Enqueues the missing models and the missing cells whose model is there, on an open reproduction. */
-async function enqueuePending(queue: Queue, reproduction: Reproduction): Promise<EnqueueResult> {
-  const run = absoluteRun(reproduction.options);
-  const pending = await pendingWork(reproduction);
-  const jobs = [
-    ...pending.models.map((m) => modelJob(run, m.variant, m.fingerprint)),
-    ...pending.cells.map((c) => cellJob(run, c.variant, c.split, c.fingerprint, reproduction.splits[c.split]!)),
-  ];
-  const result: EnqueueResult = { added: [], present: [], missingCells: pending.missingCells };
-  for (const job of jobs) (await addJob(queue, job) ? result.added : result.present).push(`${job.kind} ${job.label}`);
-  return result;
-}
-
 /**
  * Checks the run (as a local run does: --out, run.json, fingerprints), records it in --out and
  * enqueues every missing model and cell. Enqueuing again is safe: jobs are keyed by fingerprint.
+ * The queue is connected first: an unreachable one leaves no results dir behind.
  */
 export async function enqueueReproduction(options: ReproduceOptions, url: string): Promise<EnqueueResult> {
-  // The queue first: an unreachable one leaves no results dir behind.
-  const client = await connect(url);
-  const reproduction = await openReproduction(options).catch((error: unknown) => {
-    client.disconnect();
-    throw error;
+  return withQueue(url, async (queue) => {
+    const { jobs, missingCells } = await pendingJobs(await openReproduction(options), absoluteRun(options));
+    const result: EnqueueResult = { added: [], present: [], missingCells };
+    for (const job of jobs) (await addJob(queue, job) ? result.added : result.present).push(`${job.kind} ${job.label}`);
+    return result;
   });
-  const queue = new Queue(QUEUE_NAME, { connection: client });
-  try {
-    return await enqueuePending(queue, reproduction);
-  } finally {
-    await queue.close();
-    client.disconnect();
-  }
 }
 
 /** A failed job of a followed run: what it was for and why it failed (its last attempt's reason). */
@@ -108,44 +82,34 @@ export async function followReproduction(
   intervalMs = FOLLOW_INTERVAL_MS,
 ): Promise<ReproduceResult> {
   const progress: ProgressListener = options.progress ?? silentProgress;
-  const client = await connect(url);
-  const reproduction = await openReproduction({ ...options, progress: silentProgress }, true).catch((error: unknown) => {
-    client.disconnect();
-    throw error;
-  });
-  const total = reproduction.variants.length * reproduction.splits.length;
-  const queue = new Queue(QUEUE_NAME, { connection: client });
   const failed = new Map<string, FailedJob>();
-  try {
+  await withQueue(url, async (queue) => {
+    const reproduction = await openReproduction({ ...options, progress: silentProgress }, true);
+    const total = reproduction.variants.length * reproduction.splits.length;
+    const run = absoluteRun(options);
     progress({ type: 'stage', stage: 'queue', total });
     for (;;) {
-      const pending = await pendingWork(reproduction);
+      const { jobs, missingCells } = await pendingJobs(reproduction, run);
       let running = 0;
       let blocked = 0;
-      const states = [
-        ...pending.models.map((m) => ({ id: jobId('model', m.fingerprint), label: m.variant.id, kind: 'model' as const, cells: reproduction.splits.length })),
-        ...pending.cells.map((c) => ({ id: jobId('cell', c.fingerprint), label: `${c.variant.id}/${reproduction.splits[c.split]}`, kind: 'cell' as const, cells: 1 })),
-      ];
-      for (const s of states) {
-        const job = (await queue.getJob(s.id)) as Job | undefined;
+      for (const pending of jobs) {
+        const id = jobId(pending.kind, pending.fingerprint);
+        const job = (await queue.getJob(id)) as Job | undefined;
         const state = job === undefined ? 'unknown' : await job.getState();
         if (state === 'active') running += 1;
         if (state === 'failed') {
-          failed.set(s.id, { label: s.label, kind: s.kind, reason: job?.failedReason ?? 'unknown' });
-          blocked += s.cells;
+          failed.set(id, { label: pending.label, kind: pending.kind, reason: job?.failedReason ?? 'unknown' });
+          // A failed model blocks each of its variant's cells.
+          blocked += pending.kind === 'model' ? reproduction.splits.length : 1;
         }
       }
       // A model's cells that are done already do not wait for it.
-      blocked = Math.min(blocked, pending.missingCells);
-      const done = total - pending.missingCells;
-      progress({ type: 'step', stage: 'queue', done, total, item: `running ${running}, failed ${failed.size}` });
-      if (pending.missingCells === blocked) break;
+      blocked = Math.min(blocked, missingCells);
+      progress({ type: 'step', stage: 'queue', done: total - missingCells, total, item: `running ${running}, failed ${failed.size}` });
+      if (missingCells === blocked) break;
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
-  } finally {
-    await queue.close();
-    client.disconnect();
-  }
+  });
   const result = await reportReproduction({ ...options, progress: silentProgress });
   if (failed.size > 0) {
     const lines = [...failed.values()].map((f) => `${f.kind} ${f.label}: ${f.reason}`);

@@ -5,9 +5,9 @@
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import { OptionError, type TensorEngine } from '@speechfold/core';
-import { computeCell, computeModel, openReproduction, pendingWork } from '@speechfold/reproduce';
+import { computeCell, computeModel, openReproduction } from '@speechfold/reproduce';
 import { connect, QUEUE_NAME } from './connection';
-import { cellJob, type ReproduceJob } from './jobs';
+import { pendingJobs, type ReproduceJob } from './jobs';
 import { addJob } from './queue';
 
 /** What a worker reports (the CLI prints it). */
@@ -40,10 +40,8 @@ async function runJob(job: ReproduceJob, engine: TensorEngine, queue: Queue): Pr
   if (job.kind === 'model') {
     const computed = await computeModel(reproduction, job.variant, job.fingerprint);
     // The cells can run now: enqueued by whichever attempt finishes the model (a no-op when present).
-    const pending = await pendingWork(reproduction);
-    for (const c of pending.cells.filter((c) => c.variant.id === job.variant)) {
-      await addJob(queue, cellJob(job.run, c.variant, c.split, c.fingerprint, reproduction.splits[c.split]!));
-    }
+    const { jobs } = await pendingJobs(reproduction, job.run);
+    for (const cell of jobs.filter((j) => j.kind === 'cell' && j.variant === job.variant)) await addJob(queue, cell);
     return computed;
   }
   return computeCell(reproduction, job.variant, job.split!, job.fingerprint);

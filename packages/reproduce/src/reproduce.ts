@@ -194,7 +194,7 @@ export async function pendingWork(run: Reproduction): Promise<PendingWork> {
     for (const [i, split] of run.inputs.data.entries()) if ((await readCell(run, variant, split.split)) === null) missing.push(i);
     if (missing.length === 0) continue;
     out.missingCells += missing.length;
-    if (variant.method !== 'baseline' && !(await hasModel(run, variant))) {
+    if (variant.method !== 'baseline' && (await storedModel(run, variant)) === null) {
       out.models.push({ variant, fingerprint: modelFingerprint(run.inputs, variant) });
       continue;
     }
@@ -203,10 +203,10 @@ export async function pendingWork(run: Reproduction): Promise<PendingWork> {
   return out;
 }
 
-/** Whether a compressed variant's model dir and its report (of these inputs) are there. */
-async function hasModel(run: Reproduction, variant: Variant): Promise<boolean> {
+/** A compressed variant's report (of these inputs) when it and its model dir are there, else null. */
+async function storedModel(run: Reproduction, variant: Variant): Promise<VariantReport | null> {
   const report = await readVariantReport(run.modelsDir, variant, modelFingerprint(run.inputs, variant), run.warn);
-  return report !== null && (await isDir(path.join(run.modelsDir, variant.id)));
+  return report !== null && (await isDir(path.join(run.modelsDir, variant.id))) ? report : null;
 }
 
 /** The variant of a reproduction with this id; OptionError when there is none. */
@@ -235,7 +235,7 @@ function checkFingerprint(what: string, expected: string | undefined, actual: st
 export async function computeModel(run: Reproduction, variantId: string, fingerprint?: string): Promise<boolean> {
   const variant = variantById(run, variantId);
   checkFingerprint(`model ${variant.id}`, fingerprint, modelFingerprint(run.inputs, variant));
-  if (variant.method === 'baseline' || (await hasModel(run, variant))) return false;
+  if (variant.method === 'baseline' || (await storedModel(run, variant)) !== null) return false;
   await compressVariant(run, variant);
   return true;
 }
@@ -251,8 +251,8 @@ export async function computeCell(run: Reproduction, variantId: string, split: n
   if ((await readCell(run, variant, run.inputs.data[split]!.split)) !== null) return false;
   let report: VariantReport | null = null;
   if (variant.method !== 'baseline') {
-    report = await readVariantReport(run.modelsDir, variant, modelFingerprint(run.inputs, variant), run.warn);
-    if (report === null || !(await isDir(path.join(run.modelsDir, variant.id)))) {
+    report = await storedModel(run, variant);
+    if (report === null) {
       throw new OptionError('variant', `the model of '${variant.id}' is not in ${run.modelsDir} yet (its compression job comes first)`);
     }
   }

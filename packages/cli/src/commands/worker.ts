@@ -1,5 +1,5 @@
 import type { Catalogue } from '@speechfold/core';
-import { startWorker, type RunningWorker, type WorkerEvent } from '@speechfold/queue';
+import { startWorker, type WorkerEvent } from '@speechfold/queue';
 import { withEngine } from '../command-run';
 import type { CliIO } from '../io';
 import { positiveInt } from '../options';
@@ -30,27 +30,19 @@ export function formatWorkerEvent(event: WorkerEvent, queue: string): string {
 
 /**
  * Runs a worker until the process is stopped (SIGINT/SIGTERM: the running job is left to another
- * worker, as for a killed one). `until`: resolves when the worker should close (tests); by default never.
+ * worker, as for a killed one).
  */
-export async function runWorker(
-  opts: WorkerCommandOptions,
-  io: CliIO,
-  catalogue: Catalogue,
-  until: Promise<void> = new Promise<void>(() => undefined),
-): Promise<void> {
+export async function runWorker(opts: WorkerCommandOptions, io: CliIO, catalogue: Catalogue): Promise<void> {
   const concurrency = positiveInt('--concurrency', opts.concurrency)!;
   const lockSeconds = positiveInt('--lock-seconds', opts.lockSeconds)!;
   await withEngine(catalogue, opts.engine, () => undefined, async (engine) => {
-    const worker: RunningWorker = await startWorker(opts.queue, {
+    await startWorker(opts.queue, {
       concurrency,
       lockSeconds,
       engine,
       onEvent: (event) => io.stdout(formatWorkerEvent(event, opts.queue)),
     });
-    try {
-      await until;
-    } finally {
-      await worker.close();
-    }
+    // Runs until the process is stopped.
+    await new Promise<never>(() => undefined);
   });
 }
