@@ -1,6 +1,7 @@
 import { Command, CommanderError, Help, Option } from 'commander';
 import type { Catalogue, ChoiceKind } from '@speechfold/core';
 import { defaultCatalogue } from '@speechfold/presets';
+import { DEFAULT_WHISPER_BATCH_SIZE } from '@speechfold/evaluate';
 import { formatChoices } from './choices';
 import { withProgress } from './command-run';
 import { describeFailure, EXIT_OK, EXIT_USAGE } from './exit';
@@ -139,6 +140,7 @@ function buildProgram(io: CliIO, argv: string[], catalogue: Catalogue): Command 
     .option('--resample', 'resample audio that is not 16 kHz (default: such a file is skipped)')
     .option('--normalizer <style>', 'basic|whisper-english (default: whisper-english for Whisper, basic for HuBERT)')
     .option('--max-new-tokens <n>', 'Whisper: most tokens generated per utterance')
+    .option('--batch-size <n>', `Whisper: utterances decoded together (default ${DEFAULT_WHISPER_BATCH_SIZE}; the transcripts do not depend on it)`)
     .option('--adapter <module>', ADAPTER_OPTION_HELP, collect)
     .option('--quiet', 'no progress output')
     .addHelpText(

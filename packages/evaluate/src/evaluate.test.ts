@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MethodError, ModelDirCompressor, PathError, type TensorEngine } from '@speechfold/core';
+import { FormatError, MethodError, ModelDirCompressor, PathError, type TensorEngine } from '@speechfold/core';
 import { decodeAudioFile, encodeWav } from '@speechfold/audio';
 import { InputLengthError } from '@speechfold/runtime-hubert';
 import { createOnnxruntimeEngine } from '@speechfold/engine-onnxruntime';
 import { createCompressionContainer, defaultAdapters } from '@speechfold/presets';
 import { synthesize } from '@speechfold/synth';
 import { evaluate } from './evaluate';
-import { loadRecognizer, type Recognizer } from './recognizer';
+import { DEFAULT_WHISPER_BATCH_SIZE, loadRecognizer, type Recognizer } from './recognizer';
 
 const TEST_CLEAN = path.resolve(__dirname, '../../../test-data/LibriSpeech/test-clean');
 
@@ -187,6 +187,50 @@ describe('evaluate', () => {
     // Called directly, the recognizer refuses too rather than transcribe the first 30 s.
     await expect(recognizer.transcribe(long)).rejects.toThrow(/30 s window/);
     await expect(loadRecognizer(whisper, engine, { maxAudioSeconds: 31 })).rejects.toThrow(/maxAudioSeconds: 31 s is longer than Whisper's 30 s window/);
+  }, 120_000);
+
+  it('decodes Whisper utterances in batches of batchSize with the transcripts of one at a time, reported in order', async () => {
+    const limit = 5;
+    const one = await evaluate(await loadRecognizer(whisper, engine, { maxNewTokens: 4, batchSize: 1 }), { data: TEST_CLEAN, limit });
+    const full = await loadRecognizer(whisper, engine, { maxNewTokens: 4, batchSize: 2 });
+    expect(full.batchSize).toBe(2);
+    const sizes: number[] = [];
+    const counting: Recognizer = { ...full, transcribeBatch: (batch) => (sizes.push(batch.length), full.transcribeBatch!(batch)) };
+    const steps: string[] = [];
+    const batched = await evaluate(counting, { data: TEST_CLEAN, limit, progress: (e) => e.type === 'step' && steps.push(e.item ?? '') });
+    // Two batches of two; the last utterance alone goes through transcribe.
+    expect(sizes).toEqual([2, 2]);
+    expect(batched.utterances.map((u) => [u.id, u.hypRaw])).toEqual(one.utterances.map((u) => [u.id, u.hypRaw]));
+    expect(steps).toEqual(one.utterances.map((u) => u.id));
+    expect(batched.utterances.every((u) => u.seconds > 0)).toBe(true);
+    expect((await loadRecognizer(whisper, engine)).batchSize).toBe(DEFAULT_WHISPER_BATCH_SIZE);
+    await expect(loadRecognizer(whisper, engine, { batchSize: 0 })).rejects.toThrow(/batchSize: expected a positive integer, got 0/);
+  }, 120_000);
+
+  it("a batch that fails on one utterance's input is retried one by one, so only that utterance is skipped", async () => {
+    const { dir, chapter, id } = smallSplit('batch-retry');
+    fs.writeFileSync(path.join(chapter, '1089-134686-0001.wav'), encodeWav([new Float32Array(1600)], 16000));
+    fs.copyFileSync(path.join(chapter, `${id}.flac`), path.join(chapter, '1089-134686-0002.flac'));
+    fs.appendFileSync(path.join(chapter, '1089-134686.trans.txt'), '1089-134686-0001 SILENCE\n1089-134686-0002 THE FIRST AGAIN\n');
+    const full = await loadRecognizer(whisper, engine, { maxNewTokens: 3 });
+    // A recognizer that refuses 0.1 s inputs as a bad file, alone or in a batch.
+    const refuse = (samples: Float32Array): void => {
+      if (samples.length === 1600) throw new FormatError({ file: 'x.wav' }, 'refused');
+    };
+    const picky: Recognizer = {
+      kind: 'whisper',
+      batchSize: 3,
+      transcribe: async (samples) => (refuse(samples), full.transcribe(samples)),
+      transcribeBatch: async (batch) => (batch.forEach(refuse), full.transcribeBatch!(batch)),
+    };
+    const report = await evaluate(picky, { data: dir });
+    expect(report.utterances.map((u) => u.id)).toEqual([id, '1089-134686-0002']);
+    expect(report.utterances[1].hypRaw).toBe(report.utterances[0].hypRaw);
+    expect(report.skipped.map((s) => [s.id, s.reason])).toEqual([['1089-134686-0001', 'bad-audio']]);
+    await expect(evaluate(picky, { data: dir, strict: true })).rejects.toThrow(/refused/);
+    // An error that is not the utterance's (the model's, the engine's) stops the run.
+    const broken: Recognizer = { ...picky, transcribeBatch: async () => Promise.reject(new MethodError({}, 'engine broke')) };
+    await expect(evaluate(broken, { data: dir })).rejects.toThrow(/engine broke/);
   }, 120_000);
 
   it('refuses an empty split and a missing data path with typed errors naming them', async () => {

@@ -63,44 +63,66 @@ export async function evaluate(recognizer: Recognizer, options: EvaluateOptions)
   const chosen = options.limit === undefined ? utterances : utterances.slice(0, options.limit);
   progress({ type: 'stage', stage: 'eval', total: chosen.length });
   const results: UtteranceResult[] = [];
-  for (const [index, utt] of chosen.entries()) {
+  const batchSize = recognizer.transcribeBatch === undefined ? 1 : (recognizer.batchSize ?? 1);
+  // Utterances read and waiting to be transcribed together, and the ids whose progress step waits
+  // for them (so steps are reported in the data's order).
+  const batch: ReadyUtterance[] = [];
+  const unreported: string[] = [];
+  let done = 0;
+  const report = (): void => {
+    for (const item of unreported.splice(0)) progress({ type: 'step', stage: 'eval', done: ++done, total: chosen.length, item });
+  };
+  // A bad file or an input the runtime refuses is counted and skipped; an error of the model or
+  // engine is not the utterance's fault and stops the run.
+  const failed = (utt: Utterance, error: unknown): void => {
+    if (options.strict || !isUtteranceError(error)) throw error;
+    const reason = error instanceof InputLengthError ? error.reason : 'bad-audio';
+    const message = error instanceof InputLengthError ? `${utt.audioPath}: ${error.message}` : (error as Error).message;
+    skip(utt, { id: utt.id, file: utt.audioPath, reason, message });
+  };
+  const skip = (utt: Utterance, item: SkippedItem): void => {
+    skipped.push(item);
+    progress({ type: 'warning', message: `skipped ${utt.id} (${item.reason}): ${item.message}` });
+  };
+  const flush = async (): Promise<void> => {
+    const items = batch.splice(0);
     const t0 = Date.now();
-    const skip = (item: SkippedItem): void => {
-      skipped.push(item);
-      progress({ type: 'warning', message: `skipped ${utt.id} (${item.reason}): ${item.message}` });
-    };
+    const texts = await transcribeEach(recognizer, items, failed);
+    const share = (Date.now() - t0) / 1000 / Math.max(1, items.length);
+    items.forEach((item, i) => {
+      const hypRaw = texts[i];
+      if (hypRaw === undefined) return;
+      results.push({
+        id: item.utt.id,
+        ref: normalizeText(item.utt.reference, { style: normalizer }),
+        hyp: normalizeText(hypRaw, { style: normalizer }),
+        hypRaw,
+        audioSeconds: item.samples.length / item.sampleRate,
+        seconds: item.readSeconds + share,
+      });
+    });
+    report();
+  };
+  for (const utt of chosen) {
+    const t0 = Date.now();
+    unreported.push(utt.id);
     try {
       const audio = await decodeAudioFile(utt.audioPath, { resample: options.resample === true, onProgress: progress });
       // What the model cannot take whole is skipped under a named reason, never cut or left to crash.
       const problem = recognizer.lengthProblem?.(audio.samples.length);
       if (problem !== undefined) {
         if (options.strict) throw new MethodError({ file: utt.audioPath }, `${problem.message} (--strict stops at the first skipped utterance)`);
-        skip({ id: utt.id, file: utt.audioPath, reason: problem.reason, message: `${utt.audioPath}: ${problem.message}` });
+        skip(utt, { id: utt.id, file: utt.audioPath, reason: problem.reason, message: `${utt.audioPath}: ${problem.message}` });
       } else {
-        const hypRaw = await recognizer.transcribe(audio.samples);
-        results.push({
-          id: utt.id,
-          ref: normalizeText(utt.reference, { style: normalizer }),
-          hyp: normalizeText(hypRaw, { style: normalizer }),
-          hypRaw,
-          audioSeconds: audio.samples.length / audio.sampleRate,
-          seconds: (Date.now() - t0) / 1000,
-        });
+        batch.push({ utt, samples: audio.samples, sampleRate: audio.sampleRate, readSeconds: (Date.now() - t0) / 1000 });
       }
     } catch (error) {
-      // A bad file or an input the runtime refuses is counted and skipped; an error of the model or
-      // engine is not the utterance's fault and stops the run.
-      if (options.strict) throw error;
-      if (error instanceof InputLengthError) {
-        skip({ id: utt.id, file: utt.audioPath, reason: error.reason, message: `${utt.audioPath}: ${error.message}` });
-      } else if (error instanceof SpeechfoldError && isInputError(error)) {
-        skip({ id: utt.id, file: utt.audioPath, reason: 'bad-audio', message: error.message });
-      } else {
-        throw error;
-      }
+      failed(utt, error);
     }
-    progress({ type: 'step', stage: 'eval', done: index + 1, total: chosen.length, item: utt.id });
+    if (batch.length >= batchSize) await flush();
+    else if (batch.length === 0) report();
   }
+  await flush();
   // A WER over nothing would read as a perfect 0%: an evaluation that scored no utterance is a failure.
   if (results.length === 0) {
     const first = skipped.length > 0 ? `; the first: ${skipped[0].message}` : '';
@@ -124,9 +146,45 @@ export async function evaluate(recognizer: Recognizer, options: EvaluateOptions)
   };
 }
 
-/** Errors that belong to one input file (decoding, format, path), as opposed to the model or engine. */
-function isInputError(error: SpeechfoldError): boolean {
-  return error.code === 'E_FORMAT' || error.code === 'E_PATH';
+/** An utterance read and waiting for transcription. */
+interface ReadyUtterance {
+  utt: Utterance;
+  samples: Float32Array;
+  sampleRate: number;
+  /** Seconds spent reading and decoding its file. */
+  readSeconds: number;
+}
+
+/**
+ * The transcripts of the items, in order: together when the recognizer batches and there are
+ * several, else one by one. An utterance's own error (see isUtteranceError) goes to `failed` and
+ * leaves its transcript undefined; when a batch fails so, its utterances are retried one by one, so
+ * the error is charged to the utterance that caused it.
+ */
+async function transcribeEach(recognizer: Recognizer, items: readonly ReadyUtterance[], failed: (utt: Utterance, error: unknown) => void): Promise<(string | undefined)[]> {
+  if (items.length > 1 && recognizer.transcribeBatch !== undefined) {
+    try {
+      return await recognizer.transcribeBatch(items.map((item) => item.samples));
+    } catch (error) {
+      if (!isUtteranceError(error)) throw error;
+    }
+  }
+  const texts: (string | undefined)[] = [];
+  for (const item of items) {
+    try {
+      texts.push(await recognizer.transcribe(item.samples));
+    } catch (error) {
+      failed(item.utt, error);
+      texts.push(undefined);
+    }
+  }
+  return texts;
+}
+
+/** Errors that belong to one utterance (a length the runtime refuses, decoding, format, path), as opposed to the model or engine. */
+function isUtteranceError(error: unknown): boolean {
+  if (error instanceof InputLengthError) return true;
+  return error instanceof SpeechfoldError && (error.code === 'E_FORMAT' || error.code === 'E_PATH');
 }
 
 async function loadData(data: string): Promise<{ utterances: Utterance[]; problems: DatasetProblem[] }> {

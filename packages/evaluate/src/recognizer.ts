@@ -3,7 +3,7 @@ import path from 'node:path';
 import { FormatError, MethodError, ModelError, OptionError, PathError, type Matrix, type TensorEngine } from '@speechfold/core';
 import { WHISPER_CHUNK_SAMPLES, WHISPER_SAMPLE_RATE, whisperLogMel } from '@speechfold/audio';
 import { loadHubert } from '@speechfold/runtime-hubert';
-import { loadWhisper, transcribe as whisperTranscribe } from '@speechfold/runtime-whisper';
+import { loadWhisper, transcribeBatch, transcribe as whisperTranscribe } from '@speechfold/runtime-whisper';
 
 /** Why an input cannot be transcribed whole: a stable reason and a message stating length and limit. */
 export interface LengthProblem {
@@ -23,6 +23,14 @@ export interface Recognizer {
   lengthProblem?(samples: number): LengthProblem | undefined;
   /** Text of 16 kHz mono samples. */
   transcribe(samples: Float32Array): Promise<string>;
+  /**
+   * Texts of several utterances transcribed together (Whisper: decoded as one batch), each what
+   * transcribe gives for it. Present when the recognizer batches; `evaluate` hands it up to
+   * `batchSize` utterances at a time.
+   */
+  transcribeBatch?(samples: readonly Float32Array[]): Promise<string[]>;
+  /** Utterances per transcribeBatch call. */
+  readonly batchSize?: number;
 }
 
 /** Options of the recognizers. */
@@ -35,7 +43,15 @@ export interface RecognizerOptions {
    * utterance). Whisper: at most 30, the default (its window; long-form transcription is not supported).
    */
   maxAudioSeconds?: number;
+  /**
+   * Whisper: utterances decoded together, one decoder step serving all of them (default
+   * DEFAULT_WHISPER_BATCH_SIZE; 1 decodes one at a time). The transcripts do not depend on it.
+   */
+  batchSize?: number;
 }
+
+/** Whisper utterances decoded together by default: the fastest in the batch-size table of docs/evaluation.md. */
+export const DEFAULT_WHISPER_BATCH_SIZE = 4;
 
 /** Whisper's window: the 30 s of audio one set of log-mel features covers (whisperLogMel cuts the rest). */
 export const WHISPER_WINDOW_SECONDS = WHISPER_CHUNK_SAMPLES / WHISPER_SAMPLE_RATE;
@@ -43,6 +59,8 @@ export const WHISPER_WINDOW_SECONDS = WHISPER_CHUNK_SAMPLES / WHISPER_SAMPLE_RAT
 /** Loads the model in `dir` with the runtime its config.json names (model_type hubert or whisper). */
 export async function loadRecognizer(dir: string, engine: TensorEngine, options: RecognizerOptions = {}): Promise<Recognizer> {
   const maxAudioSeconds = checkMaxAudioSeconds(options.maxAudioSeconds);
+  const batchSize = options.batchSize ?? DEFAULT_WHISPER_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new OptionError('batchSize', `expected a positive integer, got ${JSON.stringify(options.batchSize)}`);
   const configPath = path.join(dir, 'config.json');
   const text = await fs.readFile(configPath, 'utf8').catch(() => {
     throw new PathError(dir, 'not a model dir: expected a config.json in it');
@@ -68,17 +86,20 @@ export async function loadRecognizer(dir: string, engine: TensorEngine, options:
     const model = await loadWhisper(dir, engine);
     const nMels = model.config.num_mel_bins;
     const lengthProblem = whisperLengthProblem(maxAudioSeconds ?? WHISPER_WINDOW_SECONDS);
+    const features = (samples: Float32Array): Matrix => {
+      // whisperLogMel would cut the audio to 30 s: a hypothesis of part of it must never be scored.
+      const problem = lengthProblem(samples.length);
+      if (problem !== undefined) throw new MethodError({}, problem.message);
+      const mel = whisperLogMel(samples, { nMels });
+      return { data: mel.data, rows: mel.nMels, cols: mel.nFrames };
+    };
+    const decoding = { maxNewTokens: options.maxNewTokens };
     return {
       kind: 'whisper',
       lengthProblem,
-      transcribe: async (samples) => {
-        // whisperLogMel would cut the audio to 30 s: a hypothesis of part of it must never be scored.
-        const problem = lengthProblem(samples.length);
-        if (problem !== undefined) throw new MethodError({}, problem.message);
-        const mel = whisperLogMel(samples, { nMels });
-        const features: Matrix = { data: mel.data, rows: mel.nMels, cols: mel.nFrames };
-        return (await whisperTranscribe(model, features, { maxNewTokens: options.maxNewTokens })).text;
-      },
+      batchSize,
+      transcribe: async (samples) => (await whisperTranscribe(model, features(samples), decoding)).text,
+      transcribeBatch: async (batch) => (await transcribeBatch(model, batch.map(features), decoding)).map((r) => r.text),
     };
   }
   throw new ModelError({ file: configPath }, `cannot evaluate model_type '${String(config.model_type)}'; supported: hubert, whisper`);

@@ -13,6 +13,14 @@ import { writeHeads, type KvCache, type LayerCache } from './kv-cache';
 import { LAYER_NORM_EPS, type DecoderLayerWeights, type WhisperModel } from './model';
 import { addInPlace, scaleInPlace } from './residual';
 
+/** Throws unless every id is in the vocabulary. */
+export function checkTokenIds(model: WhisperModel, tokens: readonly number[]): void {
+  const vocab = model.config.vocab_size;
+  for (const id of tokens) {
+    if (!Number.isInteger(id) || id < 0 || id >= vocab) throw new MethodError({}, `decoder: token id ${id} is outside the vocabulary (0..${vocab - 1})`);
+  }
+}
+
 /** Token embeddings of `tokens` at positions start, start + 1, ...: [T, d]. */
 function embed(model: WhisperModel, tokens: readonly number[], start: number): Matrix {
   const { config, weights } = model;
@@ -22,8 +30,8 @@ function embed(model: WhisperModel, tokens: readonly number[], start: number): M
   const tok = weights.embedTokens.data;
   const pos = weights.decoderPositions.data;
   const out = new Float32Array(tokens.length * d);
+  checkTokenIds(model, tokens);
   tokens.forEach((id, i) => {
-    if (!Number.isInteger(id) || id < 0 || id >= config.vocab_size) throw new MethodError({}, `decoder: token id ${id} is outside the vocabulary (0..${config.vocab_size - 1})`);
     const p = (start + i) * d;
     for (let c = 0; c < d; c++) out[i * d + c] = tok[id * d + c] + pos[p + c];
   });
@@ -64,10 +72,8 @@ export async function decodeStep(model: WhisperModel, cache: KvCache, tokens: re
     throw new MethodError({}, `decoder: ${past + tokens.length} tokens exceed max_target_positions ${cache.capacity}`);
   }
   if (cache.graph !== undefined) {
-    for (const id of tokens) {
-      if (!Number.isInteger(id) || id < 0 || id >= config.vocab_size) throw new MethodError({}, `decoder: token id ${id} is outside the vocabulary (0..${config.vocab_size - 1})`);
-    }
-    const logits = await decodeStepWithGraph(cache.graph, model, tokens, past);
+    checkTokenIds(model, tokens);
+    const logits = await decodeStepWithGraph(cache.graph, model, [tokens], past);
     cache.length = past + tokens.length;
     return logits;
   }

@@ -4,7 +4,7 @@ export { encode } from './encoder';
 export { decodeStep } from './decoder';
 export { buildDecoderStepGraph, buildCrossKvGraph } from './decoder-graph';
 export { createKvCache, type KvCache, type LayerCache } from './kv-cache';
-export { greedyDecode, transcribe, promptTokens, type GreedyOptions, type GreedyResult } from './generate';
+export { greedyDecode, greedyDecodeBatch, transcribe, transcribeBatch, promptTokens, type GreedyOptions, type GreedyResult } from './generate';
 export { WhisperTokenizer, type AddedToken, type TokenizerData, type DecodeOptions } from './bpe';
 export { loadTokenizer } from './tokenizer-files';
 export { readGenerationSettings, type GenerationSettings } from './generation-config';

@@ -54,19 +54,25 @@ export function transposedHeads(m: Matrix, heads: number, headDim: number): Floa
   return out;
 }
 
+/** Throws unless m is an encoder output [frames, d_model] of this model. */
+export function checkEncoderOutput(model: WhisperModel, m: Matrix): void {
+  const d = model.config.d_model;
+  if (m.cols !== d || m.data.length !== m.rows * m.cols) {
+    throw new MethodError({}, `decoder: expected an encoder output [frames, ${d}], got [${m.rows}, ${m.cols}]`);
+  }
+}
+
 /**
  * A fresh cache for decoding over `encoderOutput` [frames, d]: the cross-attention keys and values
  * of every layer computed now (they stay fixed for the utterance), empty self-attention columns.
  */
 export async function createKvCache(model: WhisperModel, encoderOutput: Matrix): Promise<KvCache> {
   const { config, weights, engine } = model;
-  if (encoderOutput.cols !== config.d_model || encoderOutput.data.length !== encoderOutput.rows * encoderOutput.cols) {
-    throw new MethodError({}, `decoder: expected an encoder output [frames, ${config.d_model}], got [${encoderOutput.rows}, ${encoderOutput.cols}]`);
-  }
+  checkEncoderOutput(model, encoderOutput);
   const capacity = config.max_target_positions;
   const sessions = decoderSessions(model);
   if (sessions !== undefined) {
-    const graph = await createGraphDecoderState(await sessions, model, encoderOutput);
+    const graph = await createGraphDecoderState(await sessions, model, [encoderOutput]);
     return { layers: [], length: 0, capacity, encoderFrames: encoderOutput.rows, graph };
   }
   const layers: LayerCache[] = [];

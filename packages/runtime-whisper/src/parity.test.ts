@@ -5,6 +5,7 @@
  * Each case runs on the plain-JS engine (the per-op path) and on the onnxruntime engine: the encoder
  * as one graph (encoder-graph.ts) with fused attention and the decoder step as one graph
  * (decoder-graph.ts, the default), and again with MatMul/Softmax encoder attention and the per-op decoder.
+ * Greedy ids are also checked decoded as part of a batch (greedyDecodeBatch).
  */
 import { promises as fs } from 'node:fs';
 import type { Matrix, TensorEngine } from '@speechfold/core';
@@ -13,7 +14,7 @@ import { decodeStep } from './decoder';
 import { encode } from './encoder';
 import { decoderSessions } from './decoder-graph';
 import { encoderSession } from './encoder-graph';
-import { greedyDecode } from './generate';
+import { greedyDecode, greedyDecodeBatch } from './generate';
 import { createKvCache } from './kv-cache';
 import { loadWhisper } from './load';
 import type { LoadWhisperOptions } from './load';
@@ -108,5 +109,14 @@ describe.each(ENGINES.flatMap(([engineName, makeEngine, mode]) => fixture.cases.
       const got = step.top_ids.map((id) => stepLogits[i][id]);
       expect(maxAbsDiff(got, step.top_values)).toBeLessThanOrEqual(TOLERANCE);
     });
+  });
+
+  test('decoded in a batch beside another utterance, the greedy ids still equal HF generate', async () => {
+    const other = await encode(model, seededFeatures(c.features.seed + 1, bins, frames));
+    const options = { maxNewTokens: c.generate.max_new_tokens };
+    const [first, beside, again] = await greedyDecodeBatch(model, [encoderOutput, other, encoderOutput], options);
+    expect(first.tokens).toEqual(c.generate.tokens);
+    expect(again.tokens).toEqual(c.generate.tokens);
+    expect(beside).toEqual(await greedyDecode(model, other, options));
   });
 });

@@ -65,11 +65,26 @@ describe('speechfold eval', () => {
       ['eval', model, '--data', missing],
       ['eval', path.join(root, 'no-model'), '--data', TEST_CLEAN],
       ['eval', model, '--data', TEST_CLEAN, '--limit', '0'],
+      ['eval', model, '--data', TEST_CLEAN, '--batch-size', '0'],
     ]) {
       const { code, err } = await run(...argv, '--quiet');
       expect(code).toBe(EXIT_USAGE);
       expect(err.trim().split('\n')).toHaveLength(1);
     }
     expect((await run('eval', model, '--data', missing, '--quiet')).err).toContain(missing);
+    expect((await run('eval', model, '--data', TEST_CLEAN, '--batch-size', '1.5', '--quiet')).err).toMatch(/--batch-size/);
   }, 30_000);
+
+  it('--batch-size decodes Whisper utterances together with the same transcripts', async () => {
+    const whisper = path.join(root, 'whisper');
+    const small = { d_model: 64, encoder_layers: 2, decoder_layers: 2, encoder_attention_heads: 4, decoder_attention_heads: 4, encoder_ffn_dim: 128, decoder_ffn_dim: 128 };
+    await synthesize({ arch: 'whisper-tiny', outDir: whisper, seed: 2, config: small });
+    const hyps = async (batch: string): Promise<string[]> => {
+      const json = path.join(root, `whisper-batch-${batch}.json`);
+      const { code } = await run('eval', whisper, '--data', TEST_CLEAN, '--limit', '3', '--max-new-tokens', '3', '--batch-size', batch, '--json', json, '--quiet');
+      expect(code).toBe(EXIT_OK);
+      return (JSON.parse(fs.readFileSync(json, 'utf8')) as EvalJson).utterances.map((u) => u.hypRaw);
+    };
+    expect(await hyps('3')).toEqual(await hyps('1'));
+  }, 120_000);
 });

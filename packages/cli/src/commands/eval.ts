@@ -16,6 +16,7 @@ export interface EvalCommandOptions {
   resample?: boolean;
   normalizer?: string;
   maxNewTokens?: string;
+  batchSize?: string;
   /** --adapter modules (repeatable): adapters tried before the built-in ones to check the checkpoint. */
   adapter?: string[];
 }
@@ -39,6 +40,7 @@ export async function runEval(
 ): Promise<EvalJson> {
   const limit = positiveInt('--limit', opts.limit);
   const maxNewTokens = positiveInt('--max-new-tokens', opts.maxNewTokens);
+  const batchSize = positiveInt('--batch-size', opts.batchSize);
   if (opts.normalizer !== undefined && opts.normalizer !== 'basic' && opts.normalizer !== 'whisper-english') {
     throw new OptionError('--normalizer', `expected basic or whisper-english, got '${opts.normalizer}'`);
   }
@@ -48,7 +50,7 @@ export async function runEval(
   if (opts.json !== undefined) await checkOutputPath(opts.json, { option: '--json', inputs: [modelDir, opts.data], kind: 'file' });
   return withEngine(catalogue, opts.engine, progress, async (engine, engineChoice) => {
     await checkModelWithAdapters(modelDir, adapters);
-    const recognizer = await loadRecognizer(modelDir, engine, { maxNewTokens });
+    const recognizer = await loadRecognizer(modelDir, engine, { maxNewTokens, batchSize });
     const report = await evaluate(recognizer, {
       data: opts.data,
       limit,
