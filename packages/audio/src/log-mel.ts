@@ -31,8 +31,8 @@ export interface LogMelOptions {
 }
 
 const N_FREQS = WHISPER_N_FFT / 2 + 1;
-const filterCache = new Map<number, MelFilterBank>();
-let dftTables: { cos: Float64Array; sin: Float64Array; window: Float64Array } | undefined;
+const filterCache = new Map<number, SparseFilters>();
+let dftTables: DftTables | undefined;
 
 /** Computes Whisper's log-mel features of 16 kHz mono samples (see the module comment). */
 export function whisperLogMel(samples: Float32Array, options: LogMelOptions = {}): LogMel {
@@ -59,8 +59,9 @@ export function whisperLogMel(samples: Float32Array, options: LogMelOptions = {}
     realDftPower(frame, tables, power);
     for (let m = 0; m < nMels; m++) {
       const row = m * N_FREQS;
+      // Only the triangle's non-zero bins: the zeros add nothing to the sum.
       let sum = 0;
-      for (let k = 0; k < N_FREQS; k++) sum += filters.weights[row + k] * power[k];
+      for (let k = filters.support[2 * m]; k < filters.support[2 * m + 1]; k++) sum += filters.bank.weights[row + k] * power[k];
       melPower[m * nFrames + t] = sum;
     }
   }
@@ -94,47 +95,94 @@ function centredChunk(samples: Float32Array): Float64Array {
   return out;
 }
 
+/** Twiddles of the folded DFT and the analysis window. */
+interface DftTables {
+  /** cos / sin(2 pi k n / N) for k = 0..N/4, n = 0..N/2 - 1, row k at k * N/2. */
+  cos: Float64Array;
+  sin: Float64Array;
+  window: Float64Array;
+  /** Scratch rows: x[n] + x[N - n] and x[n] - x[N - n]. */
+  sum: Float64Array;
+  diff: Float64Array;
+}
+
+const HALF = WHISPER_N_FFT / 2;
+const QUARTER = WHISPER_N_FFT / 4;
+
 /**
- * |X_k|^2 for k = 0..200 of a 400-point real frame, by a direct DFT with precomputed twiddles
- * (400 is not a power of two; 3000 x 400 x 201 multiply-adds per chunk is fast enough).
+ * |X_k|^2 for k = 0..200 of a 400-point real frame, by a direct DFT in float64 folded twice (400 is not
+ * a power of two): x[n] and x[N - n] share cos and (up to sign) sin, so the sums run over
+ * x[n] +- x[N - n] for n < N/2; and bin N/2 - k reuses bin k's twiddles with the odd n negated, so
+ * one pass over n gives both. A quarter of the plain DFT's multiply-adds.
  */
-function realDftPower(frame: Float64Array, tables: { cos: Float64Array; sin: Float64Array }, power: Float64Array): void {
-  for (let k = 0; k < N_FREQS; k++) {
-    const row = k * WHISPER_N_FFT;
-    let re = 0;
-    let im = 0;
-    for (let n = 0; n < WHISPER_N_FFT; n++) {
-      re += frame[n] * tables.cos[row + n];
-      im += frame[n] * tables.sin[row + n];
+function realDftPower(frame: Float64Array, tables: DftTables, power: Float64Array): void {
+  const { cos, sin, sum, diff } = tables;
+  for (let n = 1; n < HALF; n++) {
+    sum[n] = frame[n] + frame[WHISPER_N_FFT - n];
+    diff[n] = frame[n] - frame[WHISPER_N_FFT - n];
+  }
+  for (let k = 0; k <= QUARTER; k++) {
+    const row = k * HALF;
+    let cosEven = 0;
+    let cosOdd = 0;
+    let sinEven = 0;
+    let sinOdd = 0;
+    for (let n = 1; n < HALF; n += 2) {
+      cosOdd += sum[n] * cos[row + n];
+      sinOdd += diff[n] * sin[row + n];
     }
-    power[k] = re * re + im * im;
+    for (let n = 2; n < HALF; n += 2) {
+      cosEven += sum[n] * cos[row + n];
+      sinEven += diff[n] * sin[row + n];
+    }
+    // x[0] and x[N/2] are their own mirror images: cos is 1 and (-1)^k, for bin N/2 - k as well.
+    const ends = frame[0] + (k % 2 === 0 ? frame[HALF] : -frame[HALF]);
+    if (k < QUARTER) power[HALF - k] = (ends + cosEven - cosOdd) ** 2 + (sinEven - sinOdd) ** 2;
+    power[k] = (ends + cosEven + cosOdd) ** 2 + (sinEven + sinOdd) ** 2;
   }
 }
 
-function getDftTables(): { cos: Float64Array; sin: Float64Array; window: Float64Array } {
+function getDftTables(): DftTables {
   if (dftTables === undefined) {
-    const cos = new Float64Array(N_FREQS * WHISPER_N_FFT);
-    const sin = new Float64Array(N_FREQS * WHISPER_N_FFT);
-    for (let k = 0; k < N_FREQS; k++) {
-      for (let n = 0; n < WHISPER_N_FFT; n++) {
+    const cos = new Float64Array((QUARTER + 1) * HALF);
+    const sin = new Float64Array((QUARTER + 1) * HALF);
+    for (let k = 0; k <= QUARTER; k++) {
+      for (let n = 0; n < HALF; n++) {
         // (k * n) mod N keeps the angle small, so the twiddles are as exact as Math.cos allows.
         const angle = (2 * Math.PI * ((k * n) % WHISPER_N_FFT)) / WHISPER_N_FFT;
-        cos[k * WHISPER_N_FFT + n] = Math.cos(angle);
-        sin[k * WHISPER_N_FFT + n] = Math.sin(angle);
+        cos[k * HALF + n] = Math.cos(angle);
+        sin[k * HALF + n] = Math.sin(angle);
       }
     }
     // Periodic Hann (torch.hann_window(400) default periodic=True): the period is N, not N - 1.
     const window = new Float64Array(WHISPER_N_FFT);
     for (let n = 0; n < WHISPER_N_FFT; n++) window[n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / WHISPER_N_FFT);
-    dftTables = { cos, sin, window };
+    dftTables = { cos, sin, window, sum: new Float64Array(HALF), diff: new Float64Array(HALF) };
   }
   return dftTables;
 }
 
-function cachedFilters(nMels: number): MelFilterBank {
+/** A filterbank and, per mel, the bins [start, end) where its weights are non-zero. */
+interface SparseFilters {
+  bank: MelFilterBank;
+  support: Int32Array;
+}
+
+function cachedFilters(nMels: number): SparseFilters {
   let filters = filterCache.get(nMels);
   if (filters === undefined) {
-    filters = melFilterBank(nMels, { sampleRate: WHISPER_SAMPLE_RATE, nFft: WHISPER_N_FFT });
+    const bank = melFilterBank(nMels, { sampleRate: WHISPER_SAMPLE_RATE, nFft: WHISPER_N_FFT });
+    const support = new Int32Array(2 * nMels);
+    for (let m = 0; m < nMels; m++) {
+      const row = bank.weights.subarray(m * N_FREQS, (m + 1) * N_FREQS);
+      let start = 0;
+      let end = N_FREQS;
+      while (start < end && row[start] === 0) start++;
+      while (end > start && row[end - 1] === 0) end--;
+      support[2 * m] = start;
+      support[2 * m + 1] = end;
+    }
+    filters = { bank, support };
     filterCache.set(nMels, filters);
   }
   return filters;
