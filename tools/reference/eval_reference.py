@@ -9,7 +9,7 @@ loading and transcribing, the audio seconds, and per utterance the id, the raw h
 the number of tokens generated. The bench times the whole process (imports and model load included).
 
 Run from the repo root:
-  python3 tools/reference/eval_reference.py whisper /work/models/whisper-base \
+  python3 tools/reference/eval_reference.py whisper ../models/whisper-base \
       --data test-data/LibriSpeech/test-clean --limit 5 --threads 2 --max-new-tokens 128
 Needs torch, transformers, soundfile. Nothing is fetched from a hub (HF_HUB_OFFLINE is set).
 """
