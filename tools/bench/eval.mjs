@@ -5,8 +5,10 @@
 // ../models/whisper-base from the repo root), else a synthetic one (`speechfold synth --arch
 // whisper-base`); (b) a synthetic HuBERT-base (`speechfold synth --arch hubert-base`; stock
 // HubertForCTC loads it). Utterances: the first N (sorted by id) of test-data/LibriSpeech/test-clean.
-// Both sides: CPU, fp32, batch 1, greedy; Whisper in English, transcribe, no timestamps, at most
-// --max-new-tokens new tokens (128). The reference runs with --threads torch threads (2).
+// Both sides: CPU, fp32, greedy; Whisper in English, transcribe, no timestamps, at most
+// --max-new-tokens new tokens (128). The reference runs with --threads torch threads (2), one
+// utterance per generate() call (--reference-batch-size N for N, which on these CPUs is not faster);
+// speechfold with its default Whisper batch size (`speechfold eval --batch-size`; --batch-size N here).
 //
 // Timing: each side is one process (`node packages/cli/bin/speechfold.js eval ...` and `python3
 // tools/reference/eval_reference.py ...`), run one after the other, timed from spawn to exit, so the
@@ -26,6 +28,7 @@
 //      SPEECHFOLD_BENCH_LIMIT=5 npm run bench -- eval
 //      node tools/bench/eval.mjs --limit 5 [--whisper DIR] [--synth-whisper] [--engine auto]
 //           [--threads 2] [--max-new-tokens 128] [--synth-tokens 32] [--python python3] [--only whisper|hubert]
+//           [--batch-size N] [--reference-batch-size 1]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -61,6 +64,8 @@ const SYNTH_TOKENS = positive('synth-tokens', option('synth-tokens', '32'));
 const ENGINE = option('engine', 'auto');
 const PYTHON = option('python', 'python3');
 const ONLY = option('only', undefined);
+const BATCH = option('batch-size', undefined) === undefined ? undefined : positive('batch-size', option('batch-size'));
+const REFERENCE_BATCH = positive('reference-batch-size', option('reference-batch-size', '1'));
 const DATA = path.resolve(option('data', path.join(root, 'test-data', 'LibriSpeech', 'test-clean')));
 const WHISPER_DIR = path.resolve(option('whisper', path.join(root, '..', 'models', 'whisper-base')));
 const REAL_WHISPER = !flag('synth-whisper') && fs.existsSync(path.join(WHISPER_DIR, 'config.json'));
@@ -116,6 +121,7 @@ function forceLength(dir) {
 function speechfoldSide(modelDir, kind, json, maxNewTokens) {
   const args = [CLI, 'eval', modelDir, '--data', DATA, '--limit', String(LIMIT), '--engine', ENGINE, '--json', json, '--quiet'];
   if (kind === 'whisper') args.push('--max-new-tokens', String(maxNewTokens));
+  if (kind === 'whisper' && BATCH !== undefined) args.push('--batch-size', String(BATCH));
   const run = timed(process.execPath, args);
   if (run.status !== 0) throw new Error(`speechfold eval failed (exit ${run.status}):\n${tail(run.stderr || run.stdout)}`);
   return { wall: run.seconds, report: JSON.parse(fs.readFileSync(json, 'utf8')) };
@@ -123,7 +129,7 @@ function speechfoldSide(modelDir, kind, json, maxNewTokens) {
 
 function referenceSide(modelDir, kind, maxNewTokens) {
   const args = [REFERENCE, kind, modelDir, '--data', DATA, '--limit', String(LIMIT), '--threads', String(THREADS)];
-  if (kind === 'whisper') args.push('--max-new-tokens', String(maxNewTokens));
+  if (kind === 'whisper') args.push('--max-new-tokens', String(maxNewTokens), '--batch-size', String(REFERENCE_BATCH));
   const run = timed(PYTHON, args, { HF_HUB_OFFLINE: '1', TRANSFORMERS_VERBOSITY: 'error', TOKENIZERS_PARALLELISM: 'false' });
   if (run.status !== 0) throw new Error(`eval_reference.py failed (exit ${run.status}):\n${tail(run.stderr || run.stdout)}`);
   const line = run.stdout.trim().split('\n').pop();
@@ -182,7 +188,10 @@ try {
     `node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'}, availableParallelism ${availableParallelism()}, ` +
       `load average ${l1.toFixed(1)} / ${l5.toFixed(1)} (1 / 5 min)`,
   );
-  console.log(`data: ${path.relative(root, DATA) || DATA}, first ${LIMIT} utterances; speechfold --engine ${ENGINE}; reference: ${THREADS} torch threads, fp32, batch 1`);
+  console.log(
+    `data: ${path.relative(root, DATA) || DATA}, first ${LIMIT} utterances; speechfold --engine ${ENGINE}, Whisper batch size ${BATCH ?? 'default'}; ` +
+      `reference: ${THREADS} torch threads, fp32, Whisper batch size ${REFERENCE_BATCH}`,
+  );
   const reference = referenceProblem();
   if (reference !== undefined) console.log(`reference side skipped: ${reference}; speechfold's figures only`);
 

@@ -2,7 +2,8 @@
 """Stock transformers / PyTorch side of `npm run bench -- eval` (tools/bench/eval.mjs).
 
 Transcribes the first N utterances (sorted by id) of a LibriSpeech split with a Whisper or HuBERT-CTC
-checkpoint the way a user of stock transformers would: CPU, fp32, batch 1, greedy; Whisper in
+checkpoint the way a user of stock transformers would: CPU, fp32, batch 1 (Whisper: --batch-size
+utterances per generate() call), greedy; Whisper in
 English, transcribe, no timestamps, at most --max-new-tokens new tokens; HuBERT by argmax over the
 CTC logits and the checkpoint's tokenizer. Prints one JSON line: the seconds spent importing,
 loading and transcribing, the audio seconds, and per utterance the id, the raw hypothesis and (Whisper)
@@ -51,7 +52,7 @@ def load_audio(path):
     return audio
 
 
-def whisper(model_dir, items, max_new_tokens):
+def whisper(model_dir, items, max_new_tokens, batch_size):
     from transformers import WhisperFeatureExtractor, WhisperForConditionalGeneration, WhisperTokenizer
 
     t0 = time.time()
@@ -62,21 +63,24 @@ def whisper(model_dir, items, max_new_tokens):
     multilingual = model.config.vocab_size >= 51865
     kwargs = {"language": "en", "task": "transcribe"} if multilingual else {}
     prompt = 4 if multilingual else 2  # <|startoftranscript|> [<|en|> <|transcribe|>] <|notimestamps|>
+    eos = model.generation_config.eos_token_id
     out, audio_seconds = [], 0.0
     t1 = time.time()
     with torch.inference_mode():
-        for uid, path in items:
-            audio = load_audio(path)
-            audio_seconds += len(audio) / 16000
-            feats = fe(audio, sampling_rate=16000, return_tensors="pt").input_features
-            ids = model.generate(
+        for start in range(0, len(items), batch_size):
+            chunk = items[start : start + batch_size]
+            audios = [load_audio(path) for _, path in chunk]
+            audio_seconds += sum(len(a) for a in audios) / 16000
+            feats = fe(audios, sampling_rate=16000, return_tensors="pt").input_features
+            rows = model.generate(
                 feats, max_new_tokens=max_new_tokens, num_beams=1, do_sample=False, return_timestamps=False, **kwargs
-            )[0].tolist()
-            # generate's output starts at the prompt (or, in some versions, after it): count what follows it.
-            body = ids[prompt:] if len(ids) > prompt and ids[prompt - 1] == model.generation_config.no_timestamps_token_id else ids
-            eos = model.generation_config.eos_token_id
-            generated = len(body) - (1 if body and body[-1] == eos else 0)
-            out.append({"id": uid, "hyp": tokenizer.decode(ids, skip_special_tokens=True), "tokens": generated})
+            ).tolist()
+            for (uid, _), ids in zip(chunk, rows):
+                # generate's output starts at the prompt (or, in some versions, after it): count what
+                # follows it, up to the first end of text (a batch pads finished rows with it).
+                body = ids[prompt:] if len(ids) > prompt and ids[prompt - 1] == model.generation_config.no_timestamps_token_id else ids
+                generated = body.index(eos) if eos in body else len(body)
+                out.append({"id": uid, "hyp": tokenizer.decode(ids, skip_special_tokens=True), "tokens": generated})
     return load_seconds, time.time() - t1, audio_seconds, out
 
 
@@ -109,12 +113,13 @@ def main():
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-new-tokens", type=int, default=128)
+    parser.add_argument("--batch-size", type=int, default=1, help="Whisper: utterances per generate() call (default 1)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     import_seconds = time.time() - STARTED
     items = utterances(args.data, args.limit)
     if args.kind == "whisper":
-        load_seconds, seconds, audio_seconds, out = whisper(args.model, items, args.max_new_tokens)
+        load_seconds, seconds, audio_seconds, out = whisper(args.model, items, args.max_new_tokens, args.batch_size)
     else:
         load_seconds, seconds, audio_seconds, out = hubert(args.model, items)
     print(
@@ -123,6 +128,7 @@ def main():
                 "torch": torch.__version__,
                 "transformers": transformers.__version__,
                 "threads": torch.get_num_threads(),
+                "batch_size": args.batch_size if args.kind == "whisper" else 1,
                 "import_seconds": round(import_seconds, 3),
                 "load_seconds": round(load_seconds, 3),
                 "transcribe_seconds": round(seconds, 3),
