@@ -36,6 +36,14 @@ export interface TensorEngine {
   squaredDistances(x: Matrix, c: Matrix): Promise<Matrix>;
   /** Squared L2 norm of every row. */
   rowSquaredNorms(x: Matrix): Promise<Float32Array>;
+  /**
+   * Optional: A B^T, plus rowBias[i] on every value of row i when given, with every product and sum
+   * in float64 and each result rounded to float32 once. The values are those of a float64 loop in
+   * any order (a sum's last float64 bits depend on the order, so a value lying on a float32
+   * rounding boundary could differ; none of 1M values did in the conformance test). Engines without
+   * float64 arithmetic leave it out, and callers then run their own loop.
+   */
+  matmulTransposedFloat64?(a: Matrix, b: Matrix, rowBias?: Float32Array): Promise<Matrix>;
   /** Releases native sessions and memory. */
   dispose(): Promise<void>;
 }

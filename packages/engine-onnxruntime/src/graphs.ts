@@ -12,7 +12,8 @@ export type GraphKind =
   | 'matmul-tt'
   | 'squared-distances'
   | 'nearest'
-  | 'row-squared-norms';
+  | 'row-squared-norms'
+  | 'matmul-nt-f64';
 
 const int = (name: string, value: number): OnnxAttribute => ({ name, kind: 'int', value });
 const float = (name: string, value: number): OnnxAttribute => ({ name, kind: 'float', value });
@@ -112,6 +113,30 @@ function rowSquaredNormsGraph(): OnnxGraph {
   };
 }
 
+/**
+ * Y [n, p] = A B^T + bias with A [n, d], B [p, d] and bias [n, 1] cast to float64, one float64 Gemm
+ * (products and sums in float64), and Y rounded to float32 once.
+ */
+function matmulTransposedFloat64Graph(): OnnxGraph {
+  const toDouble = (from: string): OnnxNode => ({ opType: 'Cast', inputs: [from], outputs: [`${from}64`], attributes: [int('to', ElemType.DOUBLE)] });
+  return {
+    name: 'matmul_nt_f64',
+    nodes: [
+      toDouble('A'),
+      toDouble('B'),
+      toDouble('bias'),
+      { opType: 'Gemm', inputs: ['A64', 'B64', 'bias64'], outputs: ['Y64'], attributes: [int('transB', 1)] },
+      { opType: 'Cast', inputs: ['Y64'], outputs: ['Y'], attributes: [int('to', ElemType.FLOAT)] },
+    ],
+    inputs: [
+      { name: 'A', elemType: ElemType.FLOAT, dims: ['n', 'd'] },
+      { name: 'B', elemType: ElemType.FLOAT, dims: ['p', 'd'] },
+      { name: 'bias', elemType: ElemType.FLOAT, dims: ['n', 1] },
+    ],
+    outputs: [{ name: 'Y', elemType: ElemType.FLOAT, dims: ['n', 'p'] }],
+  };
+}
+
 /** The graph for one kernel. */
 export function buildGraph(kind: GraphKind): OnnxGraph {
   switch (kind) {
@@ -129,6 +154,8 @@ export function buildGraph(kind: GraphKind): OnnxGraph {
       return nearestGraph();
     case 'row-squared-norms':
       return rowSquaredNormsGraph();
+    case 'matmul-nt-f64':
+      return matmulTransposedFloat64Graph();
   }
 }
 

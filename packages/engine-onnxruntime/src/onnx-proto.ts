@@ -9,7 +9,7 @@
  */
 
 /** ONNX TensorProto.DataType values used here. */
-export const ElemType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
+export const ElemType = { FLOAT: 1, INT32: 6, INT64: 7, DOUBLE: 11 } as const;
 
 /** One of the element types above. */
 export type ElemTypeValue = (typeof ElemType)[keyof typeof ElemType];

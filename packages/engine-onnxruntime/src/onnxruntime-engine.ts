@@ -169,6 +169,21 @@ class OnnxruntimeEngine implements TensorEngine {
     return { data: floatData(out.Y as Tensor), rows, cols };
   }
 
+  async matmulTransposedFloat64(a: Matrix, b: Matrix, rowBias?: Float32Array): Promise<Matrix> {
+    const { rows, inner, cols } = matmulShape(a, b, { transposeB: true });
+    if (rowBias !== undefined && rowBias.length !== rows) {
+      throw new MethodError({}, `matmulTransposedFloat64: rowBias has ${rowBias.length} values, expected one per row of A (${rows})`);
+    }
+    // Empty operands never reach onnxruntime: an empty sum is 0, so each value is its row's bias.
+    if (rows * cols === 0 || inner === 0) {
+      const data = new Float32Array(rows * cols);
+      if (rowBias !== undefined) for (let i = 0; i < rows; i++) data.fill(rowBias[i], i * cols, (i + 1) * cols);
+      return { data, rows, cols };
+    }
+    const out = await this.run('matmul-nt-f64', { A: a, B: b, bias: { data: rowBias ?? new Float32Array(rows), rows, cols: 1 } });
+    return { data: floatData(out.Y as Tensor), rows, cols };
+  }
+
   async squaredDistances(x: Matrix, c: Matrix): Promise<Matrix> {
     checkSameCols('squaredDistances', x, c);
     if (x.rows * c.rows === 0 || x.cols === 0) return { data: new Float32Array(x.rows * c.rows), rows: x.rows, cols: c.rows };

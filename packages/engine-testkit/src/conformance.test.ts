@@ -43,6 +43,15 @@ function referenceEngine(): TensorEngine {
       checkMatrix('rowSquaredNorms', 'X', x);
       return Float32Array.from(referenceDistances(x, { data: new Float32Array(x.cols), rows: 1, cols: x.cols }));
     },
+    async matmulTransposedFloat64(a: Matrix, b: Matrix, rowBias?: Float32Array): Promise<Matrix> {
+      const { rows, cols } = matmulShape(a, b, { transposeB: true });
+      if (rowBias !== undefined && rowBias.length !== rows) throw new MethodError({}, `rowBias has ${rowBias.length} values, expected ${rows}`);
+      // referenceMatmul sums in float64; the bias joins the float64 value before the one rounding.
+      const product = referenceMatmul(a, b, false, true);
+      const data = new Float32Array(rows * cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[i * cols + j] = (rowBias?.[i] ?? 0) + product[i * cols + j];
+      return { data, rows, cols };
+    },
     async dispose(): Promise<void> {},
   };
 }

@@ -71,6 +71,37 @@ export function runEngineConformance(label: string, create: EngineFactory): void
       expect(result).toEqual({ data: new Float32Array(6), rows: 2, cols: 3 });
     });
 
+    it('matmulTransposedFloat64, where the engine has it, gives the float32 rounding of a float64 loop', async () => {
+      if (engine.matmulTransposedFloat64 === undefined) return;
+      const random = new Random(9);
+      // Wide rows whose float32 products cancel: a float32 sum would miss most of these values.
+      const a = randomMatrix(random, 300, 1024, 0.05);
+      const b = randomMatrix(random, 37, 1024, 1, 0.25);
+      const bias = randomMatrix(random, 1, 300, 0.1).data;
+      const aCopy = a.data.slice();
+      const result = await engine.matmulTransposedFloat64(a, b, bias);
+      expect([result.rows, result.cols]).toEqual([300, 37]);
+      const loop = (rowBias?: Float32Array): Float32Array => {
+        const out = new Float32Array(300 * 37);
+        for (let i = 0; i < 300; i++) {
+          for (let p = 0; p < 37; p++) {
+            let sum = rowBias === undefined ? 0 : rowBias[i];
+            for (let j = 0; j < 1024; j++) sum += a.data[i * 1024 + j] * b.data[p * 1024 + j];
+            out[i * 37 + p] = sum;
+          }
+        }
+        return out;
+      };
+      expect(result.data).toEqual(loop(bias));
+      expect(a.data).toEqual(aCopy);
+      // Without a bias, and with an empty inner dim (each value its row's bias).
+      expect((await engine.matmulTransposedFloat64(a, b)).data).toEqual(loop());
+      const empty = await engine.matmulTransposedFloat64({ data: new Float32Array(0), rows: 2, cols: 0 }, { data: new Float32Array(0), rows: 3, cols: 0 }, Float32Array.of(1, 2));
+      expect(empty).toEqual({ data: Float32Array.of(1, 1, 1, 2, 2, 2), rows: 2, cols: 3 });
+      await expect(engine.matmulTransposedFloat64(a, b, new Float32Array(3))).rejects.toThrow(/rowBias has 3 values/);
+      await expect(engine.matmulTransposedFloat64(a, randomMatrix(random, 2, 5))).rejects.toBeInstanceOf(MethodError);
+    });
+
     it('squaredDistances matches the reference and is never negative', async () => {
       const random = new Random(2);
       const x = randomMatrix(random, 65, 33);

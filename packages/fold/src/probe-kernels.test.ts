@@ -1,4 +1,4 @@
-import { Random, ThreadPool, type FoldGroup, type GroupTensors } from '@speechfold/core';
+import { Random, ThreadPool, type FoldGroup, type GroupTensors, type Matrix, type TensorEngine } from '@speechfold/core';
 import { pairCostOf, probeResponses, probeResponsesThreaded, ProbeFeatureExtractor, responseOf } from './probe';
 import { ffnGroup, randomFfnBlock, randomTensor } from './testing/blocks';
 
@@ -67,5 +67,40 @@ describe('probe loops on worker threads', () => {
     const c1 = (await one.pairCost(group, tensors))!;
     const c3 = (await three.pairCost(group, tensors))!;
     expect(Array.from(await c3.many!(a, b))).toEqual(Array.from(await c1.many!(a, b)));
+  });
+
+  it('with an engine that has matmulTransposedFloat64, the pre-activations come from it and every byte stays the same', async () => {
+    const { group, tensors } = block(9, 'gelu');
+    let calls = 0;
+    // Float64 sums in descending order: another order than the pool's kernel, the same float32 values.
+    const engine = {
+      name: 'float64-test',
+      async matmulTransposedFloat64(x: Matrix, y: Matrix, rowBias?: Float32Array): Promise<Matrix> {
+        calls++;
+        const data = new Float32Array(x.rows * y.rows);
+        for (let i = 0; i < x.rows; i++) {
+          for (let p = 0; p < y.rows; p++) {
+            let sum = 0;
+            for (let j = x.cols - 1; j >= 0; j--) sum += x.data[i * x.cols + j] * y.data[p * y.cols + j];
+            data[i * y.rows + p] = sum + (rowBias?.[i] ?? 0);
+          }
+        }
+        return { data, rows: x.rows, cols: y.rows };
+      },
+    } as unknown as TensorEngine;
+    const plain = new ProbeFeatureExtractor();
+    plain.threads = { pool, minWork: 0 };
+    const onEngine = new ProbeFeatureExtractor(engine);
+    onEngine.threads = { pool, minWork: 0 };
+    const f0 = await plain.features(group, tensors);
+    const f1 = await onEngine.features(group, tensors);
+    expect(calls).toBe(1);
+    expect(Buffer.from(f1.data.buffer).equals(Buffer.from(f0.data.buffer))).toBe(true);
+    const { a, b } = allPairs();
+    const c0 = (await plain.pairCost(group, tensors))!;
+    const c1 = (await onEngine.pairCost(group, tensors))!;
+    expect(Array.from(await c1.many!(a, b))).toEqual(Array.from(await c0.many!(a, b)));
+    // The responses are computed once per tensors map, for the features and the pair cost alike.
+    expect(calls).toBe(1);
   });
 });

@@ -95,6 +95,12 @@ export function preActivations(args: PreActivationArgs): void {
     const b = bias === null ? 0 : bias[i];
     for (let p = 0; p < count; p++) pre[i * count + p] = probeDot(w, i * dim, b, probes, p * dim, dim);
   }
+  activations(args);
+}
+
+/** Units [from, to)'s activations from their pre-activations (already in `pre`). */
+export function activations(args: Pick<PreActivationArgs, 'count' | 'relu' | 'pre' | 'act' | 'from' | 'to'>): void {
+  const { count, relu, pre, act, from, to } = args;
   for (let t = from * count; t < to * count; t++) {
     const u = pre[t];
     act[t] = relu ? (u > 0 ? u : 0) : geluScalar(u);

@@ -28,6 +28,8 @@ import {
   type PairCost,
   type Tensor,
   type ThreadOptions,
+  type TensorEngine,
+  TOKENS,
   runRanges,
   sharedFloat32,
   sharedFloat64,
@@ -35,7 +37,7 @@ import {
   sharedThreadPool,
 } from '@speechfold/core';
 import path from 'node:path';
-import { injectable } from 'tsyringe';
+import { inject, injectable } from 'tsyringe';
 import { checkSlices, readUnit, tensorOf, unitWidth } from './slices';
 import { erf, geluScalar } from '@speechfold/nn';
 import { pairCostAt, preActivations, type PreActivationArgs } from './probe-kernels';
@@ -226,18 +228,35 @@ export function probeResponses(group: FoldGroup, view: ResponseView, count = PRO
   return { count, pre: args.pre, act: args.act };
 }
 
-/** probeResponses spread over a thread pool: the same bytes (the arrays are on SharedArrayBuffers). */
+/**
+ * probeResponses spread over a thread pool: the same bytes (the arrays are on SharedArrayBuffers).
+ * With an engine that has matmulTransposedFloat64 the pre-activations are one float64 product on it
+ * (the same float64 sums in another order, rounded to float32 once: the same values) and only the
+ * activations run on the pool.
+ */
 export async function probeResponsesThreaded(
   group: FoldGroup,
   view: ResponseView,
   threads: ThreadOptions,
   count = PROBE_COUNT,
   seed = PROBE_SEED,
+  engine?: TensorEngine,
 ): Promise<ProbeResponses> {
-  const args = responseArgs(group, view, count, seed, true);
-  await runRanges(threads, KERNELS, 'preActivations', [0, group.units], group.units * count * view.dim, args);
+  const units = [0, group.units] as const;
+  if (engine?.matmulTransposedFloat64 === undefined) {
+    const args = responseArgs(group, view, count, seed, true);
+    await runRanges(threads, KERNELS, 'preActivations', units, group.units * count * view.dim, args);
+    return { count, pre: args.pre, act: args.act };
+  }
+  const weight = { data: view.weight.data, rows: group.units, cols: view.dim };
+  const product = await engine.matmulTransposedFloat64(weight, { data: probeInputs(view, count, seed), rows: count, cols: view.dim }, view.bias?.data);
+  const args = { count, relu: view.response.activation === 'relu', pre: sharedFloat32(product.data.length, product.data), act: sharedFloat32(product.data.length) };
+  await runRanges(threads, KERNELS, 'activations', units, group.units * count * ACTIVATION_WORK, args);
   return { count, pre: args.pre, act: args.act };
 }
+
+/** Multiply-adds one activation is counted as (erf's table polynomial), for the pool's work threshold. */
+const ACTIVATION_WORK = 16;
 
 /**
  * The exact cost of merging two units on the probe inputs: the mean squared change of the layer's
@@ -345,6 +364,9 @@ export class ProbeFeatureExtractor implements FeatureExtractor {
   /** The pool the probe loops run on; null: the process's shared pool. */
   threads: ThreadOptions | null = null;
 
+  /** `engine`: where the probe pre-activations are computed when it has matmulTransposedFloat64 (else on the pool). */
+  constructor(@inject(TOKENS.TensorEngine, { isOptional: true }) private readonly engine?: TensorEngine) {}
+
   async features(group: FoldGroup, tensors: GroupTensors): Promise<Matrix> {
     const probe = await this.probe(group, tensors);
     // A copy: the features go to the engine, which takes plain (not shared) arrays.
@@ -364,7 +386,7 @@ export class ProbeFeatureExtractor implements FeatureExtractor {
     let probe = this.computed.get(tensors);
     if (probe === undefined) {
       const view = responseOf(group, tensors);
-      probe = view === null ? Promise.resolve(null) : probeResponsesThreaded(group, view, this.pool()).then((responses) => ({ view, responses }));
+      probe = view === null ? Promise.resolve(null) : probeResponsesThreaded(group, view, this.pool(), PROBE_COUNT, PROBE_SEED, this.engine).then((responses) => ({ view, responses }));
       this.computed.set(tensors, probe);
     }
     return probe;
