@@ -205,6 +205,49 @@ describe('Pipeline', () => {
     expect(events.filter((e) => e.type === 'step')).toHaveLength(2);
   });
 
+  it('clusters the next group while one is clustered (AHEAD groups in flight) and writes them in order', async () => {
+    const order: string[] = [];
+    const inner = new ModuloClusterer();
+    const overlapping: Clusterer = {
+      name: 'overlapping',
+      async cluster(features, k, options) {
+        order.push(`start ${options.group}`);
+        // Yields to the event loop, as a clusterer waiting on its engine or threads does.
+        await new Promise((resolve) => setImmediate(resolve));
+        order.push(`end ${options.group}`);
+        return inner.cluster(features, k, options);
+      },
+    };
+    const { pipeline, events } = assemble(overlapping);
+    const { model, source } = toyModel();
+    const sink = new MemorySink();
+    const result = await pipeline.run(model, source, sink);
+    expect(order).toEqual(['start layers.0.ffn', 'start layers.1.ffn', 'end layers.0.ffn', 'end layers.1.ffn']);
+    expect(result.groups.map((g) => g.name)).toEqual(['layers.0.ffn', 'layers.1.ffn']);
+    expect(events.filter((e) => e.type === 'step').map((e) => (e.type === 'step' ? e.item : ''))).toEqual(['layers.0.ffn', 'layers.1.ffn']);
+    // The same tensors as one group at a time (the composition test's clusterer, no yielding).
+    const serial = new MemorySink();
+    await assemble(new ModuloClusterer()).pipeline.run(model, toyModel().source, serial);
+    await sink.commit();
+    await serial.commit();
+    for (const [name, tensor] of serial.committed) expect(sink.committed.get(name)).toEqual(tensor);
+  });
+
+  it('a group ahead that fails is reported when its turn comes, after the groups before it', async () => {
+    const inner = new ModuloClusterer();
+    const failing: Clusterer = {
+      name: 'failing',
+      async cluster(features, k, options) {
+        if (options.group === 'layers.1.ffn') throw new OptionError('--test', 'group 1 cannot be clustered');
+        return inner.cluster(features, k, options);
+      },
+    };
+    const { pipeline, events } = assemble(failing);
+    const { model, source } = toyModel();
+    await expect(pipeline.run(model, source, new MemorySink())).rejects.toThrow(/group 1 cannot be clustered/);
+    expect(events.filter((e) => e.type === 'step').map((e) => (e.type === 'step' ? e.item : ''))).toEqual(['layers.0.ffn']);
+  });
+
   it('runs the registered Pruner for method prune', async () => {
     const clusterer = new ModuloClusterer();
     const { pipeline } = assemble(clusterer, { ...FOLD, method: 'prune' });

@@ -4,6 +4,7 @@ import { groupTensorNames, ownedTensorNames, parametersPerUnit, type FoldGroup }
 import type { TensorSink, TensorSource } from './io';
 import type {
   Allocation,
+  ClusterResult,
   Clusterer,
   FeatureExtractor,
   GroupBudgetInput,
@@ -81,11 +82,14 @@ export interface CompressionResult {
  */
 export const SPARSITY_WARNING_TOLERANCE = 0.005;
 
+/** Groups prepared (read, and for fold featurised and clustered) ahead of the one being written. */
+export const AHEAD = 2;
+
 /**
  * The compression pipeline: adapter -> groups -> policy -> clusterer -> merger (or pruner) -> sink.
  * Every step is resolved from the container by its token, so any of them can be swapped in code.
- * Memory holds two groups' tensors (fp32) at a time (the next one is read and featurised while this
- * one is computed); other tensors are copied as stored bytes.
+ * Memory holds at most AHEAD + 1 groups' tensors (fp32) at a time (groups ahead are read, featurised
+ * and clustered while this one is merged and written); other tensors are copied as stored bytes.
  */
 @injectable()
 export class Pipeline {
@@ -174,35 +178,45 @@ export class Pipeline {
     const reports: GroupReport[] = [];
     let targetedBefore = 0;
     let targetedAfter = 0;
-    // The next group is read, decoded and (fold) given its features while this one is computed, so
-    // the feature extractor's threads work while this thread merges and writes: two groups in memory
-    // at most. Every step is deterministic, so the overlap does not change any result.
-    const prepare = async (group: FoldGroup): Promise<{ tensors: GroupTensors; features: Matrix | null }> => {
-      const tensors = await readGroup(group, source);
-      return { tensors, features: options.method === 'fold' ? await this.extractor.features(group, tensors) : null };
-    };
-    let next = groups.length > 0 ? prepare(groups[0]) : null;
-    for (const [index, group] of groups.entries()) {
+    // Groups are read, decoded and (fold) featurised and clustered up to AHEAD groups ahead of the
+    // one being merged and written, so one group's main-thread work (neighbour search, matching,
+    // merging) runs while another's probe loops keep the thread pool busy. Every step is
+    // deterministic and groups are independent, so the overlap does not change any result.
+    const prepare = async (group: FoldGroup): Promise<{ tensors: GroupTensors; clustering: ClusterResult | null }> => {
       const k = kOf.get(group.name);
       if (k === undefined) throw new MethodError({ group: group.name }, `the ${this.policy.name} policy allocated no K`);
+      const tensors = await readGroup(group, source);
+      if (options.method !== 'fold') return { tensors, clustering: null };
+      const features = await this.extractor.features(group, tensors);
+      const clustering = await this.clusterer.cluster(features, k, {
+        pairCost: (await this.extractor.pairCost?.(group, tensors)) ?? undefined,
+        seed: options.seed,
+        nInit: options.nInit,
+        maxIter: options.maxIter,
+        tol: options.tol,
+        group: group.name,
+      });
+      return { tensors, clustering };
+    };
+    const ahead: Promise<{ tensors: GroupTensors; clustering: ClusterResult | null }>[] = [];
+    const prepareNext = (index: number): void => {
+      if (index >= groups.length) return;
+      const prepared = prepare(groups[index]);
+      // A step that fails for a group ahead is reported when its turn comes.
+      prepared.catch(() => undefined);
+      ahead.push(prepared);
+    };
+    for (let index = 0; index < AHEAD; index++) prepareNext(index);
+    for (const [index, group] of groups.entries()) {
+      const k = kOf.get(group.name)!;
       const started = Date.now();
-      const { tensors, features } = await next!;
-      next = index + 1 < groups.length ? prepare(groups[index + 1]) : null;
-      // A step that fails for the next group while this one is computed is reported when its turn comes.
-      next?.catch(() => undefined);
+      const { tensors, clustering } = await ahead.shift()!;
+      prepareNext(index + AHEAD);
       let result: GroupTensors;
       // Where each original unit went (its compact index, -1 removed); null when shapes did not change.
       let assignment: Int32Array | null;
       let inertia: number | null = null;
-      if (options.method === 'fold') {
-        const clustering = await this.clusterer.cluster(features!, k, {
-          pairCost: (await this.extractor.pairCost?.(group, tensors)) ?? undefined,
-          seed: options.seed,
-          nInit: options.nInit,
-          maxIter: options.maxIter,
-          tol: options.tol,
-          group: group.name,
-        });
+      if (clustering !== null) {
         inertia = clustering.inertia;
         result = this.merger.merge(group, tensors, clustering.labels, k, {
           repair: options.repair,
