@@ -10,12 +10,13 @@ import type {
   Merger,
   ModelAdapter,
   ModelDescription,
+  PairCost,
   PruneResult,
   Pruner,
   SparsityPolicy,
 } from './method';
 import { hfExport, type ExportFormat } from './export-format';
-import { Pipeline, type RunOptions } from './pipeline';
+import { groupsAhead, Pipeline, type RunOptions } from './pipeline';
 import type { ProgressEvent } from './progress';
 import { MemorySink, MemorySource, type MemoryTensor } from './testing/memory';
 import { TOKENS } from './tokens';
@@ -96,6 +97,18 @@ class RowFeatures implements FeatureExtractor {
   }
 }
 
+/** RowFeatures with a pair cost (the squared distance of the units' features). */
+class PairCostFeatures extends RowFeatures {
+  pairCost(group: FoldGroup, tensors: GroupTensors): PairCost {
+    const f = this.features(group, tensors);
+    return (a, b) => {
+      let sum = 0;
+      for (let j = 0; j < f.cols; j++) sum += (f.data[a * f.cols + j] - f.data[b * f.cols + j]) ** 2;
+      return sum;
+    };
+  }
+}
+
 /** FFN-only merge: fc1 rows and bias by cluster mean, fc2 columns by cluster sum. */
 class FfnMerger implements Merger {
   readonly name = 'ffn-merge';
@@ -156,14 +169,19 @@ class UniformPolicy implements SparsityPolicy {
 
 const FOLD: RunOptions = { method: 'fold', sparsity: 0.5, kinds: ['ffn'], seed: 0 };
 
-function assemble(clusterer: Clusterer = new ModuloClusterer(), options: RunOptions = FOLD, format?: ExportFormat) {
+function assemble(
+  clusterer: Clusterer = new ModuloClusterer(),
+  options: RunOptions = FOLD,
+  format?: ExportFormat,
+  features: new () => FeatureExtractor = RowFeatures,
+) {
   const events: ProgressEvent[] = [];
   const c = createContainer();
   provide<RunOptions>(c, TOKENS.RunOptions, options);
   if (format) provide<ExportFormat>(c, TOKENS.ExportFormat, format);
   c.register(TOKENS.ModelAdapter, { useClass: ToyAdapter });
   provide<Clusterer>(c, TOKENS.Clusterer, clusterer);
-  c.register(TOKENS.FeatureExtractor, { useClass: RowFeatures });
+  c.register(TOKENS.FeatureExtractor, { useClass: features });
   c.register(TOKENS.Merger, { useClass: FfnMerger });
   c.register(TOKENS.Pruner, { useClass: KeepFirstPruner });
   c.register(TOKENS.SparsityPolicy, { useClass: UniformPolicy });
@@ -205,7 +223,7 @@ describe('Pipeline', () => {
     expect(events.filter((e) => e.type === 'step')).toHaveLength(2);
   });
 
-  it('clusters the next group while one is clustered (AHEAD groups in flight) and writes them in order', async () => {
+  it('with a pair cost, clusters the next group while one is clustered (two in flight) and writes them in order', async () => {
     const order: string[] = [];
     const inner = new ModuloClusterer();
     const overlapping: Clusterer = {
@@ -218,11 +236,17 @@ describe('Pipeline', () => {
         return inner.cluster(features, k, options);
       },
     };
-    const { pipeline, events } = assemble(overlapping);
+    const { pipeline, events } = assemble(overlapping, FOLD, undefined, PairCostFeatures);
     const { model, source } = toyModel();
     const sink = new MemorySink();
     const result = await pipeline.run(model, source, sink);
     expect(order).toEqual(['start layers.0.ffn', 'start layers.1.ffn', 'end layers.0.ffn', 'end layers.1.ffn']);
+    // Without a pair cost one group is clustered at a time.
+    order.length = 0;
+    await assemble(overlapping).pipeline.run(model, toyModel().source, new MemorySink());
+    expect(order).toEqual(['start layers.0.ffn', 'end layers.0.ffn', 'start layers.1.ffn', 'end layers.1.ffn']);
+    expect(groupsAhead(new PairCostFeatures())).toBe(2);
+    expect(groupsAhead(new RowFeatures())).toBe(1);
     expect(result.groups.map((g) => g.name)).toEqual(['layers.0.ffn', 'layers.1.ffn']);
     expect(events.filter((e) => e.type === 'step').map((e) => (e.type === 'step' ? e.item : ''))).toEqual(['layers.0.ffn', 'layers.1.ffn']);
     // The same tensors as one group at a time (the composition test's clusterer, no yielding).
@@ -242,7 +266,7 @@ describe('Pipeline', () => {
         return inner.cluster(features, k, options);
       },
     };
-    const { pipeline, events } = assemble(failing);
+    const { pipeline, events } = assemble(failing, FOLD, undefined, PairCostFeatures);
     const { model, source } = toyModel();
     await expect(pipeline.run(model, source, new MemorySink())).rejects.toThrow(/group 1 cannot be clustered/);
     expect(events.filter((e) => e.type === 'step').map((e) => (e.type === 'step' ? e.item : ''))).toEqual(['layers.0.ffn']);

@@ -82,14 +82,24 @@ export interface CompressionResult {
  */
 export const SPARSITY_WARNING_TOLERANCE = 0.005;
 
-/** Groups prepared (read, and for fold featurised and clustered) ahead of the one being written. */
-export const AHEAD = 2;
+/**
+ * How many groups are prepared (read, and for fold featurised and clustered) ahead of the one being
+ * merged and written. Two when the extractor gives a pair cost (matching by it alternates a
+ * thread-pool phase, the costs, with main-thread phases, neighbour search and matching, so two
+ * groups in flight keep both busy: HuBERT-large `fold` 50% 32.5 s -> 29.3 s); one otherwise
+ * (k-means keeps every core busy alone, and two at once were slower: Whisper-large-v3 k-means 10%
+ * 191.8 s with one, 255.3 s with two).
+ */
+export function groupsAhead(extractor: FeatureExtractor): number {
+  return extractor.pairCost !== undefined ? 2 : 1;
+}
 
 /**
  * The compression pipeline: adapter -> groups -> policy -> clusterer -> merger (or pruner) -> sink.
  * Every step is resolved from the container by its token, so any of them can be swapped in code.
- * Memory holds at most AHEAD + 1 groups' tensors (fp32) at a time (groups ahead are read, featurised
- * and clustered while this one is merged and written); other tensors are copied as stored bytes.
+ * Memory holds at most groupsAhead + 1 groups' tensors (fp32) at a time (groups ahead are read,
+ * featurised and clustered while this one is merged and written); other tensors are copied as stored
+ * bytes.
  */
 @injectable()
 export class Pipeline {
@@ -178,10 +188,11 @@ export class Pipeline {
     const reports: GroupReport[] = [];
     let targetedBefore = 0;
     let targetedAfter = 0;
-    // Groups are read, decoded and (fold) featurised and clustered up to AHEAD groups ahead of the
-    // one being merged and written, so one group's main-thread work (neighbour search, matching,
-    // merging) runs while another's probe loops keep the thread pool busy. Every step is
-    // deterministic and groups are independent, so the overlap does not change any result.
+    // Groups are read, decoded and (fold) featurised and clustered ahead of the one being merged and
+    // written (groupsAhead), so one group's main-thread work runs while another's keeps the thread
+    // pool busy. Every step is deterministic and groups are independent, so the overlap does not
+    // change any result.
+    const aheadCount = groupsAhead(this.extractor);
     const prepare = async (group: FoldGroup): Promise<{ tensors: GroupTensors; clustering: ClusterResult | null }> => {
       const k = kOf.get(group.name);
       if (k === undefined) throw new MethodError({ group: group.name }, `the ${this.policy.name} policy allocated no K`);
@@ -206,12 +217,12 @@ export class Pipeline {
       prepared.catch(() => undefined);
       ahead.push(prepared);
     };
-    for (let index = 0; index < AHEAD; index++) prepareNext(index);
+    for (let index = 0; index < aheadCount; index++) prepareNext(index);
     for (const [index, group] of groups.entries()) {
       const k = kOf.get(group.name)!;
       const started = Date.now();
       const { tensors, clustering } = await ahead.shift()!;
-      prepareNext(index + AHEAD);
+      prepareNext(index + aheadCount);
       let result: GroupTensors;
       // Where each original unit went (its compact index, -1 removed); null when shapes did not change.
       let assignment: Int32Array | null;
