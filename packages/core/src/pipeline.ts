@@ -16,7 +16,6 @@ import type {
   Pruner,
   SparsityPolicy,
 } from './method';
-import type { Matrix } from './engine';
 import type { ExportFormat } from './export-format';
 import type { ProgressListener } from './progress';
 import { numel, type TensorInfo } from './tensor';

@@ -38,7 +38,7 @@ function probeDot(w: Float32Array, row: number, b: number, z: Float32Array, x: n
  * does not change any sum.
  */
 export function preActivations(args: PreActivationArgs): void {
-  const { weight: w, bias, probes, dim, count, relu, pre, act, from, to } = args;
+  const { weight: w, bias, probes, dim, count, pre, from, to } = args;
   let i = from;
   for (; i + 1 < to; i += 2) {
     const r0 = i * dim;
