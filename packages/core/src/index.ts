@@ -42,7 +42,7 @@ export type {
   SparsityPolicy,
   UnitScorer,
 } from './method';
-export { Pipeline, SPARSITY_WARNING_TOLERANCE, type CompressionResult, type GroupReport, type RunOptions } from './pipeline';
+export { Pipeline, SPARSITY_WARNING_TOLERANCE, groupsAhead, type CompressionResult, type GroupReport, type RunOptions } from './pipeline';
 export {
   autoExport,
   extendedExport,
