@@ -72,6 +72,10 @@ export async function evaluate(recognizer: Recognizer, options: EvaluateOptions)
   const report = (): void => {
     for (const item of unreported.splice(0)) progress({ type: 'step', stage: 'eval', done: ++done, total: chosen.length, item });
   };
+  const skip = (utt: Utterance, item: SkippedItem): void => {
+    skipped.push(item);
+    progress({ type: 'warning', message: `skipped ${utt.id} (${item.reason}): ${item.message}` });
+  };
   // A bad file or an input the runtime refuses is counted and skipped; an error of the model or
   // engine is not the utterance's fault and stops the run.
   const failed = (utt: Utterance, error: unknown): void => {
@@ -79,10 +83,6 @@ export async function evaluate(recognizer: Recognizer, options: EvaluateOptions)
     const reason = error instanceof InputLengthError ? error.reason : 'bad-audio';
     const message = error instanceof InputLengthError ? `${utt.audioPath}: ${error.message}` : (error as Error).message;
     skip(utt, { id: utt.id, file: utt.audioPath, reason, message });
-  };
-  const skip = (utt: Utterance, item: SkippedItem): void => {
-    skipped.push(item);
-    progress({ type: 'warning', message: `skipped ${utt.id} (${item.reason}): ${item.message}` });
   };
   const flush = async (): Promise<void> => {
     const items = batch.splice(0);

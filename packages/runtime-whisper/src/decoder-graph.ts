@@ -222,12 +222,15 @@ export interface GraphDecoderState {
 /** Runs the cross K/V graph over one encoder output [frames, d] per sequence; empty self-attention pasts. */
 export async function createGraphDecoderState(pair: DecoderSessions, model: WhisperModel, encoderOutputs: readonly Matrix[]): Promise<GraphDecoderState> {
   const { rows, cols } = encoderOutputs[0];
-  // One sequence's output is fed as it is; several are laid end to end.
-  const data = encoderOutputs.length === 1 ? encoderOutputs[0].data : new Float32Array(encoderOutputs.length * rows * cols);
-  if (data !== encoderOutputs[0].data) encoderOutputs.forEach((m, i) => (data as Float32Array).set(m.data, i * rows * cols));
-  const out = await pair.crossKv.run({ encoder_output: { data, dims: [encoderOutputs.length, rows, cols] } });
-  const layers = model.weights.decoderLayers;
   const batch = encoderOutputs.length;
+  // One sequence's output is fed as it is; several are laid end to end.
+  let data = encoderOutputs[0].data;
+  if (batch > 1) {
+    data = new Float32Array(batch * rows * cols);
+    for (const [i, m] of encoderOutputs.entries()) data.set(m.data, i * rows * cols);
+  }
+  const out = await pair.crossKv.run({ encoder_output: { data, dims: [batch, rows, cols] } });
+  const layers = model.weights.decoderLayers;
   return {
     step: pair.step,
     batch,
